@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef _UMD_MGMT_HANDLER_BLOB_H
+#define _UMD_MGMT_HANDLER_BLOB_H
+
+/* The sample UMD Handler binary, from umd_mgmt_handler_blob.S. */
+extern char umd_mgmt_kunit_handler_start[];
+extern char umd_mgmt_kunit_handler_end[];
+
+#endif /* _UMD_MGMT_HANDLER_BLOB_H */
