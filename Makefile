@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Front door of umd-mgmt; see README.md. Every target bootstraps what it needs.
+
+.PHONY: run test help
+
+help:
+	@echo "make run    build the kernel with our series and show the library working"
+	@echo "make test   run every test and gate; ends with 'N passed, N failed'"
+	@echo "Variables: KDIR=/path/to/linux-6.12 (use your tree), UMD_MGMT_CACHE, JOBS"
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh

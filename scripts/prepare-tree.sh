@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# prepare-tree.sh PRISTINE: build the handler, then lay our files and patch
+# series over a copy of the pristine kernel source; print the tree's path.
+# Runs inside the toolchain root.
+#
+# The cached tree is rebuilt in a staging copy and synced by content, so a
+# file keeps its timestamp unless its content changed and make rebuilds only
+# what an edit touches. With KDIR set, the user's tree is updated in place
+# instead; applying twice is a no-op.
+. "$(dirname "$0")/lib.sh"
+
+pristine=$1
+
+# Repository directory -> kernel tree directory, for the files we own.
+overlay_map() {
+	echo "include/linux include/linux"
+	echo "kernel kernel"
+	echo "kunit kernel/umd_mgmt_kunit"
+}
+
+# Copy src to dst unless dst already has that content.
+install_file() {
+	cmp -s "$1" "$2" && return
+	mkdir -p "$(dirname "$2")"
+	# Remove first: dst may be a hard link into the pristine source.
+	rm -f "$2"
+	cp "$1" "$2"
+}
+
+overlay() {
+	local tree=$1 from to f
+
+	overlay_map | while read -r from to; do
+		(cd "$TOP/$from" && find . -maxdepth 1 -type f -printf '%P\n') |
+			while read -r f; do
+				install_file "$TOP/$from/$f" "$tree/$to/$f"
+			done
+	done
+	install_file "$handler" "$tree/kernel/umd_mgmt_kunit/umd_mgmt_handler"
+}
+
+apply_patches() {
+	local tree=$1 p
+
+	while read -r p; do
+		if patch -d "$tree" -p1 -s -f -R --dry-run <"$TOP/patches/$p" >/dev/null 2>&1; then
+			continue	# already applied (KDIR used before)
+		fi
+		patch -d "$tree" -p1 -s -f -N --no-backup-if-mismatch <"$TOP/patches/$p" >&2 ||
+			die "patches/$p does not apply to $tree"
+	done <"$TOP/patches/series"
+}
+
+say "building the handler (cargo, offline)"
+export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
+(cd "$TOP" && cargo build --release --offline --quiet) >&2
+handler=$CARGO_TARGET_DIR/release/umd_mgmt_handler
+
+if [ -n "${KDIR:-}" ]; then
+	[ -f "$KDIR/kernel/usermode_driver.c" ] ||
+		die "KDIR=$KDIR is not a Linux 6.12 source tree (no kernel/usermode_driver.c)"
+	say "applying our files and patches to KDIR=$KDIR"
+	overlay "$KDIR"
+	apply_patches "$KDIR"
+	echo "$KDIR"
+	exit 0
+fi
+
+tree=$UMD_MGMT_CACHE/tree-$(basename "$pristine")
+stage=$UMD_MGMT_CACHE/stage
+say "applying our files and patches to $tree"
+rm -rf "$stage"
+cp -al "$pristine" "$stage"
+overlay "$stage"
+apply_patches "$stage"
+rsync -rlc --delete "$stage/" "$tree/"
+rm -rf "$stage"
+echo "$tree"

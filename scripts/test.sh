@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `make test`: every test and gate of the project, from a bare machine.
+# Ends with "N passed, N failed" over every test that ran.
+. "$(dirname "$0")/lib.sh"
+
+logs=$UMD_MGMT_CACHE/logs
+mkdir -p "$logs"
+passed=0
+failed=0
+gates_failed=()
+
+root=$("$TOP/scripts/toolchain.sh")
+in_root() { "$TOP/scripts/in-root.sh" "$root" "$@"; }
+pristine=$("$TOP/scripts/kernel-source.sh" "$root")
+tree=$(in_root "$TOP/scripts/prepare-tree.sh" "$pristine")
+
+# count LOG PASS_REGEX FAIL_REGEX: add up the numbers a runner printed.
+count() {
+	local p f
+	p=$(grep -oP "$2" "$1" | awk '{ s += $1 } END { print s + 0 }')
+	f=$(grep -oP "$3" "$1" | awk '{ s += $1 } END { print s + 0 }')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	echo "$p passed, $f failed"
+}
+
+say "handler: cargo test"
+if in_root sh -c "cd '$TOP' && CARGO_TARGET_DIR='$UMD_MGMT_CACHE/cargo-target' cargo test --offline" \
+	2>&1 | tee "$logs/cargo-test.log"; then
+	say "handler: $(count "$logs/cargo-test.log" '\d+(?= passed;)' '\d+(?= failed;)')"
+else
+	say "handler: cargo test failed"
+	count "$logs/cargo-test.log" '\d+(?= passed;)' '\d+(?= failed;)' >/dev/null
+	failed=$((failed + 1))
+fi
+
+say "checkpatch --strict on our C files and patches"
+if in_root "$TOP/scripts/checkpatch.sh" "$tree"; then
+	say "checkpatch: clean"
+else
+	gates_failed+=(checkpatch)
+fi
+
+for arch in um x86_64; do
+	log=$logs/kunit-$arch.log
+	if in_root "$TOP/scripts/kunit.sh" "$tree" "$arch" 2>&1 | tee "$log" &&
+		grep -q 'Testing complete' "$log"; then
+		say "KUnit $arch: $(count "$log" '(?<=passed: )\d+' '(?<=(failed|crashed): )\d+')"
+	else
+		say "KUnit $arch: kunit.py failed, see $log"
+		count "$log" '(?<=passed: )\d+' '(?<=(failed|crashed): )\d+' >/dev/null
+		failed=$((failed + 1))
+	fi
+done
+
+[ ${#gates_failed[@]} = 0 ] || say "failed gates: ${gates_failed[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ ${#gates_failed[@]} = 0 ]
