@@ -15,23 +15,25 @@ in_root() { "$TOP/scripts/in-root.sh" "$root" "$@"; }
 pristine=$("$TOP/scripts/kernel-source.sh" "$root")
 tree=$(in_root "$TOP/scripts/prepare-tree.sh" "$pristine")
 
-# count LOG PASS_REGEX FAIL_REGEX: add up the numbers a runner printed.
+# count WHAT LOG LINE_REGEX PASS_REGEX FAIL_REGEX: add up the numbers a
+# runner printed on its summary lines.
 count() {
 	local p f
-	p=$(grep -oP "$2" "$1" | awk '{ s += $1 } END { print s + 0 }')
-	f=$(grep -oP "$3" "$1" | awk '{ s += $1 } END { print s + 0 }')
+	p=$(grep -P "$3" "$2" | grep -oP "$4" | awk '{ s += $1 } END { print s + 0 }') || true
+	f=$(grep -P "$3" "$2" | grep -oP "$5" | awk '{ s += $1 } END { print s + 0 }') || true
+	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; }
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "$p passed, $f failed"
+	say "$1: $p passed, $f failed"
 }
 
 say "handler: cargo test"
 if in_root sh -c "cd '$TOP' && CARGO_TARGET_DIR='$UMD_MGMT_CACHE/cargo-target' cargo test --offline" \
 	2>&1 | tee "$logs/cargo-test.log"; then
-	say "handler: $(count "$logs/cargo-test.log" '\d+(?= passed;)' '\d+(?= failed;)')"
+	count handler "$logs/cargo-test.log" '^test result:' '\d+(?= passed;)' '\d+(?= failed;)'
 else
 	say "handler: cargo test failed"
-	count "$logs/cargo-test.log" '\d+(?= passed;)' '\d+(?= failed;)' >/dev/null
+	count handler "$logs/cargo-test.log" '^test result:' '\d+(?= passed;)' '\d+(?= failed;)'
 	failed=$((failed + 1))
 fi
 
@@ -46,10 +48,10 @@ for arch in um x86_64; do
 	log=$logs/kunit-$arch.log
 	if in_root "$TOP/scripts/kunit.sh" "$tree" "$arch" 2>&1 | tee "$log" &&
 		grep -q 'Testing complete' "$log"; then
-		say "KUnit $arch: $(count "$log" '(?<=passed: )\d+' '(?<=(failed|crashed): )\d+')"
+		count "KUnit $arch" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
 	else
 		say "KUnit $arch: kunit.py failed, see $log"
-		count "$log" '(?<=passed: )\d+' '(?<=(failed|crashed): )\d+' >/dev/null
+		count "KUnit $arch" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
 		failed=$((failed + 1))
 	fi
 done
