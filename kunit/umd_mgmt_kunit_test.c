@@ -24,7 +24,6 @@
 /* A UMD Loader that does not exist: request_module() cannot bring it in. */
 #define NO_LOADER "umd_mgmt_kunit_no_such_loader"
 
-
 struct umd_test {
 	struct umd_mgmt mgmt;
 	u8 *reply;
