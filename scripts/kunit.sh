@@ -7,7 +7,7 @@
 
 tree=$1
 arch=$2
-build=${KUNIT_BUILD_DIR:-$UMD_MGMT_CACHE/build/$(basename "$tree")/kunit-$arch}
+build=$(build_root "$tree")/kunit-$arch
 mkdir -p "$build"
 
 args=(--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build"
@@ -15,13 +15,5 @@ args=(--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build"
 
 cd "$tree"
 say "kunit.py run --arch=$arch (build in $build)"
-# kunit.py is silent while make runs; show that the build is moving.
-(
-	start=$SECONDS
-	while sleep 30; do
-		say "kunit.py $arch: $((SECONDS - start)) s, $(find "$build" -name '*.o' | wc -l) objects built"
-	done
-) &
-ticker=$!
-trap 'kill $ticker 2>/dev/null' EXIT
-python3 tools/testing/kunit/kunit.py run "${args[@]}"
+# kunit.py is silent while make runs.
+with_progress "kunit.py $arch" "$build" python3 tools/testing/kunit/kunit.py run "${args[@]}"

@@ -16,3 +16,30 @@ key_of() { cat "$@" | sha256sum | cut -c1-12; }
 
 [ "$(id -u)" = 0 ] || die "run as root: the toolchain root is made with debootstrap and entered with chroot"
 mkdir -p "$UMD_MGMT_CACHE"
+
+# build_root TREE: where the out-of-tree builds of TREE live.
+build_root() {
+	if [ -n "${KDIR:-}" ]; then
+		echo "$UMD_MGMT_CACHE/build/kdir-$(printf %s "$KDIR" | sha256sum | cut -c1-12)"
+	else
+		echo "$UMD_MGMT_CACHE/build/$(basename "$1")"
+	fi
+}
+
+# with_progress LABEL DIR CMD...: run CMD, saying every 30 s how long it has
+# run and how many objects DIR holds, so a long build is never silent.
+with_progress() {
+	local label=$1 dir=$2 ticker status=0
+	shift 2
+	(
+		start=$SECONDS
+		while sleep 30; do
+			say "$label: $((SECONDS - start)) s, $(find "$dir" -name '*.o' | wc -l) objects built"
+		done
+	) &
+	ticker=$!
+	"$@" || status=$?
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null || true
+	return $status
+}
