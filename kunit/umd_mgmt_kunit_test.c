@@ -14,10 +14,10 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/usermode_driver_mgmt.h>
-#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "umd_mgmt_handler_blob.h"
+#include "umd_mgmt_kunit_util.h"
 
 #define REPLY_LEN SZ_128K
 #define HANDLER_NAME "umd_mgmt_kunit"
@@ -38,30 +38,9 @@ static struct umd_test *to_umd_test(struct umd_mgmt *mgmt)
 	return container_of(mgmt, struct umd_test, mgmt);
 }
 
-/* Live (not exiting) processes running the handler. */
 static int handler_processes(void)
 {
-	struct task_struct *p;
-	int n = 0;
-
-	rcu_read_lock();
-	for_each_process(p)
-		if (!p->exit_state && !strcmp(p->comm, HANDLER_NAME))
-			n++;
-	rcu_read_unlock();
-	return n;
-}
-
-static bool pid_exited(struct pid *pid)
-{
-	struct task_struct *task;
-	bool exited;
-
-	rcu_read_lock();
-	task = pid_task(pid, PIDTYPE_PID);
-	exited = !task || READ_ONCE(task->exit_state);
-	rcu_read_unlock();
-	return exited;
+	return umd_mgmt_kunit_processes(HANDLER_NAME);
 }
 
 static pid_t handler_pid(struct umd_test *t)
@@ -75,9 +54,7 @@ static void kill_handler(struct kunit *test, struct umd_test *t)
 	struct pid *pid = get_pid(t->mgmt.info.tgid);
 
 	KUNIT_ASSERT_NOT_NULL(test, pid);
-	KUNIT_ASSERT_EQ(test, kill_pid(pid, SIGKILL, 1), 0);
-	KUNIT_EXPECT_GT(test, wait_event_timeout(pid->wait_pidfd,
-						 pid_exited(pid), 10 * HZ), 0);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_kill(pid), 0);
 	put_pid(pid);
 	KUNIT_EXPECT_EQ(test, handler_processes(), 0);
 }
@@ -292,7 +269,7 @@ static void umd_mgmt_test_unload(struct kunit *test)
 	pid = get_pid(t->mgmt.info.tgid);
 
 	umd_mgmt_unload(&t->mgmt);
-	KUNIT_EXPECT_TRUE(test, pid_exited(pid));
+	KUNIT_EXPECT_TRUE(test, umd_mgmt_kunit_exited(pid));
 	put_pid(pid);
 	KUNIT_EXPECT_EQ(test, handler_processes(), 0);
 	KUNIT_EXPECT_NULL(test, t->mgmt.info.tgid);

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 cd "$1"
-mapfile -t files < <(cd "$TOP" && find include kernel kunit -type f \( -name '*.[chS]' -o -name Makefile \) | sort)
+mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
 status=0
 for f in "${files[@]}"; do
 	./scripts/checkpatch.pl --strict --no-tree --quiet --show-types -f "$TOP/$f" || status=1
