@@ -16,7 +16,18 @@ pristine=$1
 overlay_map() {
 	echo "include/linux include/linux"
 	echo "kernel kernel"
+	echo "rust/kernel rust/kernel"
 	echo "kunit kernel/umd_mgmt_kunit"
+	echo "samples/rust samples/rust"
+	echo "tools/testing/selftests/umd_mgmt tools/testing/selftests/umd_mgmt"
+	echo "tools/testing/selftests/umd_mgmt/sample_umd tools/testing/selftests/umd_mgmt/sample_umd"
+}
+
+# Where the handler binary is embedded from.
+handler_copies() {
+	echo kernel/umd_mgmt_kunit/umd_mgmt_handler
+	echo samples/rust/rust_umd_mgmt_handler
+	echo tools/testing/selftests/umd_mgmt/sample_umd/sample_handler
 }
 
 # Copy src to dst unless dst already has that content.
@@ -37,7 +48,9 @@ overlay() {
 				install_file "$TOP/$from/$f" "$tree/$to/$f"
 			done
 	done
-	install_file "$handler" "$tree/kernel/umd_mgmt_kunit/umd_mgmt_handler"
+	for f in $(handler_copies); do
+		install_file "$handler" "$tree/$f"
+	done
 }
 
 apply_patches() {

@@ -27,6 +27,17 @@ count() {
 	say "$1: $p passed, $f failed"
 }
 
+# count_lines WHAT LOG PASS_REGEX FAIL_REGEX: one test per matching line.
+count_lines() {
+	local p f
+	p=$(grep -cP "$3" "$2") || true
+	f=$(grep -cP "$4" "$2") || true
+	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+	say "$1: $p passed, $f failed"
+}
+
 say "handler: cargo test"
 if in_root sh -c "cd '$TOP' && CARGO_TARGET_DIR='$UMD_MGMT_CACHE/cargo-target' cargo test --offline" \
 	2>&1 | tee "$logs/cargo-test.log"; then
@@ -55,6 +66,25 @@ for arch in um x86_64; do
 		failed=$((failed + 1))
 	fi
 done
+
+say "booted demo: C sample selftest and Rust sample in QEMU x86_64"
+log=$logs/demo.log
+in_root "$TOP/scripts/boot.sh" "$tree" 2>&1 | tee "$log" || true
+# The selftest's TAP results, and the demo's steps other than the selftest.
+count_lines "selftest (TAP)" "$log" '^ok \d+ ' '^not ok \d+ '
+count_lines "demo steps" "$log" '^PASS  (?!C sample selftest)' '^FAIL  (?!C sample selftest)'
+grep -q 'umd-demo: RESULT: PASS' "$log" || { say "demo: no PASS result"; failed=$((failed + 1)); }
+
+build=$(build_root "$tree")
+log=$logs/compile-fail.log
+if in_root "$TOP/scripts/compile-fail.sh" "$build/kunit-um" 2>&1 | tee "$log"; then :; fi
+count compile-fail "$log" '^compile-fail: \d+ passed' '\d+(?= passed)' '\d+(?= failed)'
+
+say "Rust gates: rustfmtcheck, CLIPPY=1, rustdoc"
+if ! in_root "$TOP/scripts/rust-checks.sh" "$tree" "$build/kunit-um/.config" >"$logs/rust-checks.log" 2>&1; then
+	gates_failed+=(rust)
+fi
+grep -F '==>' "$logs/rust-checks.log" >&2 || true
 
 [ ${#gates_failed[@]} = 0 ] || say "failed gates: ${gates_failed[*]}"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust user mode driver management sample.
+//!
+//! The module is both the UMD Manager and the UMD Loader of the sample UMD Handler, which it
+//! embeds: on load it starts the handler, asks it to mark a few offsets of its 128 KiB reply and
+//! checks every reply; on removal the handler is stopped and its blob released.
+
+use kernel::{
+    c_str,
+    prelude::*,
+    sync::Arc,
+    umd_mgmt::{new_umd_mgmt, Handler, Loaded, MessageSizes},
+};
+
+module! {
+    type: RustUmdMgmt,
+    name: "rust_umd_mgmt",
+    author: "umd-mgmt developers",
+    description: "Rust user mode driver management sample",
+    license: "GPL",
+}
+
+/// The sample handler, built by cargo and embedded in the module.
+static HANDLER: &[u8] = include_bytes!("rust_umd_mgmt_handler");
+
+const REPLY_LEN: usize = 128 * 1024;
+const SIZES: MessageSizes = MessageSizes {
+    request: 4,
+    reply: REPLY_LEN,
+};
+
+type PostStartFn = fn(&Handler<'_>) -> Result;
+
+fn log_start(handler: &Handler<'_>) -> Result {
+    pr_info!("handler started, pid {}\n", handler.pid());
+    Ok(())
+}
+
+/// Whether `reply` is the correct answer to `offset`: only that byte, if in range, is set.
+fn is_reply_to(reply: &[u8], offset: u32) -> bool {
+    let offset = offset as usize;
+    reply
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| b == u8::from(i == offset))
+}
+
+struct RustUmdMgmt {
+    loaded: Option<Loaded<PostStartFn>>,
+}
+
+impl kernel::Module for RustUmdMgmt {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let umd = Arc::pin_init(
+            new_umd_mgmt!(
+                c_str!("umd_rust_sample"),
+                None,
+                SIZES,
+                log_start as PostStartFn
+            ),
+            GFP_KERNEL,
+        )?;
+        let loaded = umd.load(HANDLER)?;
+        pr_info!("handler blob loaded ({} bytes)\n", HANDLER.len());
+
+        let mut reply = KVec::from_elem(0u8, REPLY_LEN, GFP_KERNEL)?;
+        for offset in [0u32, 1, 131071, 131072] {
+            reply.fill(0xa5);
+            umd.send_recv(&offset.to_ne_bytes(), &mut reply)?;
+            if !is_reply_to(&reply, offset) {
+                pr_err!("offset {}: wrong reply\n", offset);
+                return Err(EIO);
+            }
+            let what = if (offset as usize) < REPLY_LEN {
+                "byte set"
+            } else {
+                "all zero"
+            };
+            pr_info!("offset {}: reply correct ({})\n", offset, what);
+        }
+
+        Ok(RustUmdMgmt {
+            loaded: Some(loaded),
+        })
+    }
+}
+
+impl Drop for RustUmdMgmt {
+    fn drop(&mut self) {
+        drop(self.loaded.take());
+        pr_info!("handler stopped, blob released\n");
+    }
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * UMD Manager of the sample UMD.
+ *
+ * Writing an offset to /sys/kernel/security/sample_umd asks the UMD Handler
+ * for its 128 KiB reply to that offset; the write succeeds only if the
+ * handler set the byte at that offset to 1 and left every other byte zero.
+ * The first request brings in the UMD Loader, sample_loader, through
+ * request_module().
+ */
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "sample_umd.h"
+
+/* Set up the way a seed-era caller does: fields and a static mutex. */
+struct umd_mgmt sample_mgmt = {
+	.info.driver_name = "sample_umd",
+	.kmod = "sample_loader",
+	.lock = __MUTEX_INITIALIZER(sample_mgmt.lock),
+};
+EXPORT_SYMBOL_GPL(sample_mgmt);
+
+static struct dentry *sample_umd_file;
+
+static bool reply_marks(const u8 *reply, u32 offset)
+{
+	if (offset >= SAMPLE_UMD_REPLY_LEN)
+		return false;
+	return reply[offset] == 1 && !memchr_inv(reply, 0, offset) &&
+	       !memchr_inv(reply + offset + 1, 0,
+			   SAMPLE_UMD_REPLY_LEN - offset - 1);
+}
+
+static ssize_t sample_umd_write(struct file *file, const char __user *buf,
+				size_t count, loff_t *ppos)
+{
+	u32 offset;
+	u8 *reply;
+	int err;
+
+	err = kstrtou32_from_user(buf, count, 0, &offset);
+	if (err)
+		return err;
+
+	reply = kvmalloc(SAMPLE_UMD_REPLY_LEN, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+
+	err = umd_mgmt_send_recv(&sample_mgmt, &offset, sizeof(offset), reply,
+				 SAMPLE_UMD_REPLY_LEN);
+	if (!err && !reply_marks(reply, offset))
+		err = -EINVAL;
+
+	kvfree(reply);
+	return err ? err : count;
+}
+
+static const struct file_operations sample_umd_fops = {
+	.write = sample_umd_write,
+};
+
+static int __init sample_mgr_init(void)
+{
+	sample_umd_file = securityfs_create_file("sample_umd", 0200, NULL,
+						 NULL, &sample_umd_fops);
+	return PTR_ERR_OR_ZERO(sample_umd_file);
+}
+
+static void __exit sample_mgr_exit(void)
+{
+	securityfs_remove(sample_umd_file);
+}
+
+module_init(sample_mgr_init);
+module_exit(sample_mgr_exit);
+MODULE_DESCRIPTION("UMD Manager of the sample UMD");
+MODULE_LICENSE("GPL");

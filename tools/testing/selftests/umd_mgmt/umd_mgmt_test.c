@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Selftest of the sample UMD: drives the UMD Manager's securityfs file the
+ * way a user does, and watches from user space the UMD Handler process and
+ * the UMD Loader module that the library manages behind it.
+ *
+ * Needs root and the sample_mgr module loaded; sample_loader must be
+ * loadable by modprobe.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+
+#define SAMPLE_FILE "/sys/kernel/security/sample_umd"
+#define HANDLER_COMM "sample_umd"
+#define LOADER "sample_loader"
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* Write @val to the sample file: 0 on success, else the errno. */
+static int write_value(const char *val)
+{
+	long long start = now_us();
+	ssize_t n;
+	int fd, err;
+
+	fd = open(SAMPLE_FILE, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? errno : 0;
+	close(fd);
+	ksft_print_msg("write \"%s\": %s, %lld us\n", val,
+		       err ? strerror(err) : "ok", now_us() - start);
+	return err;
+}
+
+/* Whether process @pid exists and is not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], stat[256], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	state = strrchr(stat, ')');
+	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}
+
+/* The handler's pid: 0 if none runs, -1 if several do. */
+static pid_t handler_pid(void)
+{
+	char path[300], comm[32];
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *proc;
+	FILE *f;
+
+	proc = opendir("/proc");
+	if (!proc)
+		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
+	while ((d = readdir(proc))) {
+		if (!isdigit(d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strcmp(comm, HANDLER_COMM "\n") && alive(atoi(d->d_name)))
+			found = found ? -1 : atoi(d->d_name);
+		fclose(f);
+	}
+	closedir(proc);
+	return found;
+}
+
+/* Wait up to 5 s for @pid to be gone. */
+static bool wait_gone(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < 500 && alive(pid); i++)
+		usleep(10000);
+	return !alive(pid);
+}
+
+static bool loader_loaded(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/modules", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, LOADER " ", strlen(LOADER) + 1))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+static void test_accepts(const char *val)
+{
+	ksft_test_result(write_value(val) == 0, "offset %s accepted\n", val);
+}
+
+static void test_rejects(const char *val)
+{
+	int err = write_value(val);
+
+	ksft_test_result(err == EINVAL, "\"%s\" rejected with EINVAL (got %s)\n",
+			 val, err ? strerror(err) : "success");
+}
+
+static void test_restart_after_kill(void)
+{
+	pid_t before = handler_pid(), after;
+	bool ok;
+
+	ok = before > 0 && !kill(before, SIGKILL) && wait_gone(before);
+	ok = ok && handler_pid() == 0;
+	ok = ok && write_value("7") == 0;
+	after = handler_pid();
+	ksft_print_msg("handler pid %d killed, restarted as pid %d\n", before,
+		       after);
+	ksft_test_result(ok && after > 0 && after != before,
+			 "handler killed with SIGKILL is restarted by the next write\n");
+}
+
+static void test_reload_after_unload(void)
+{
+	pid_t before = handler_pid(), after;
+	bool ok;
+
+	ok = before > 0 && loader_loaded();
+	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
+	ok = ok && !loader_loaded() && wait_gone(before) && handler_pid() == 0;
+	ksft_test_result(ok, "removing %s stops handler pid %d\n", LOADER,
+			 before);
+
+	ok = write_value("131071") == 0 && loader_loaded();
+	after = handler_pid();
+	ksft_print_msg("%s loaded again, handler pid %d\n", LOADER, after);
+	ksft_test_result(ok && after > 0 && after != before,
+			 "a write after removal loads %s again\n", LOADER);
+}
+
+int main(void)
+{
+	ksft_print_header();
+	if (geteuid())
+		ksft_exit_skip("must run as root\n");
+	if (access(SAMPLE_FILE, W_OK))
+		ksft_exit_skip(SAMPLE_FILE " missing: load sample_mgr\n");
+	ksft_set_plan(10);
+
+	test_accepts("0");
+	ksft_print_msg("%s loaded: %s, handler pid %d\n", LOADER,
+		       loader_loaded() ? "yes" : "no", handler_pid());
+	test_accepts("1");
+	test_accepts("131071");
+	test_rejects("131072");
+	test_rejects("-1");
+	test_rejects("abc");
+	test_restart_after_kill();
+	test_reload_after_unload();
+	ksft_test_result(handler_pid() > 0, "exactly one handler runs\n");
+
+	ksft_finished();
+}
