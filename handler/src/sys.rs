@@ -6,22 +6,43 @@ use core::arch::{asm, global_asm};
 
 const SYS_READ: usize = 0;
 const SYS_WRITE: usize = 1;
-const SYS_EXIT_GROUP: usize = 231;
+// Not exit_group: seccomp's strict mode allows only exit.
+const SYS_EXIT: usize = 60;
+const SYS_PRCTL: usize = 157;
+const PR_SET_SECCOMP: usize = 22;
+const SECCOMP_MODE_STRICT: usize = 1;
 
-// The kernel enters at `_start` with the stack pointer on argc; align it as
-// the ABI requires for a call and never return.
+// The kernel enters at `_start` with the stack pointer on argc, followed by
+// the argv pointers; pass it on, align the stack as the ABI requires for a
+// call, and never return.
 global_asm!(
     ".globl _start",
     "_start:",
     "xor ebp, ebp",
+    "mov rdi, rsp",
     "and rsp, -16",
     "call {entry}",
     "ud2",
     entry = sym entry,
 );
 
-extern "C" fn entry() -> ! {
-    exit(super::main())
+extern "C" fn entry(sp: *const usize) -> ! {
+    // SAFETY: At entry `sp` points to argc, then argc argv pointers to
+    // NUL-terminated strings and a NULL; they stay valid for the process's
+    // life.
+    let name = unsafe {
+        let argv0 = *sp.add(1) as *const u8;
+        if *sp == 0 || argv0.is_null() {
+            &[]
+        } else {
+            let mut len = 0;
+            while *argv0.add(len) != 0 {
+                len += 1;
+            }
+            core::slice::from_raw_parts(argv0, len)
+        }
+    };
+    exit(super::main(name))
 }
 
 /// # Safety
@@ -49,11 +70,24 @@ pub fn write(fd: usize, buf: &[u8]) -> isize {
 }
 
 pub fn exit(code: i32) -> ! {
-    // SAFETY: exit_group takes a plain integer and does not return.
+    // SAFETY: exit takes a plain integer and does not return. The handler is
+    // single-threaded, so it ends the process.
     unsafe {
-        syscall3(SYS_EXIT_GROUP, code as usize, 0, 0);
+        syscall3(SYS_EXIT, code as usize, 0, 0);
     }
     loop {}
+}
+
+/// Allows only read, write and exit from now on; returns 0 or a negative errno.
+pub fn seccomp_strict() -> isize {
+    // SAFETY: prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) takes no pointers.
+    unsafe { syscall3(SYS_PRCTL, PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0) }
+}
+
+/// Crashes the process with an invalid instruction (SIGILL).
+pub fn crash() -> ! {
+    // SAFETY: ud2 raises #UD, which kills the process; nothing follows.
+    unsafe { asm!("ud2", options(noreturn)) }
 }
 
 // The compiler lowers array initialisation and copies to these C library
