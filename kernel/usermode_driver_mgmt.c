@@ -4,11 +4,14 @@
  *
  * Keeps one UMD Handler process per struct umd_mgmt: started when the UMD
  * Loader hands over the blob, restarted by the next request after it exits,
- * and killed when a request to it fails or the loader goes away.
+ * and killed when a request to it fails or takes too long, or when the
+ * loader goes away. A handler that keeps failing is left alone for a while.
  */
+#include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
+#include <linux/timer.h>
 #include <linux/usermode_driver_mgmt.h>
 
 /*
@@ -41,6 +44,7 @@ static void umd_mgmt_stop(struct umd_mgmt *mgmt)
 	kill_pid(tgid, SIGKILL, 1);
 	wait_event(tgid->wait_pidfd, umd_mgmt_exited(tgid));
 	umd_cleanup_helper(info);
+	WRITE_ONCE(mgmt->stats.pid, 0);
 }
 
 static int umd_mgmt_start(struct umd_mgmt *mgmt)
@@ -51,8 +55,10 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 	if (err)
 		return err;
 
+	mgmt->stats.starts++;
+	WRITE_ONCE(mgmt->stats.pid, pid_nr(mgmt->info.tgid));
 	pr_info("%s: started, pid %d\n", mgmt->info.driver_name,
-		pid_nr(mgmt->info.tgid));
+		mgmt->stats.pid);
 
 	if (mgmt->post_start) {
 		err = mgmt->post_start(mgmt);
@@ -61,6 +67,63 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 	}
 
 	return err;
+}
+
+/* Kills the handler of a request that ran out of time. */
+struct umd_mgmt_watchdog {
+	struct timer_list timer;
+	struct pid *tgid;
+	bool fired;
+};
+
+static void umd_mgmt_watchdog_fire(struct timer_list *t)
+{
+	struct umd_mgmt_watchdog *wd = from_timer(wd, t, timer);
+
+	WRITE_ONCE(wd->fired, true);
+	kill_pid(wd->tgid, SIGKILL, 1);
+}
+
+/* One exchange with a running handler, killing it if it takes too long. */
+static int umd_mgmt_exchange(struct umd_mgmt *mgmt, void *in, size_t in_len,
+			     void *out, size_t out_len)
+{
+	unsigned int ms = mgmt->timeout_ms ?: UMD_MGMT_DEFAULT_TIMEOUT_MS;
+	struct umd_mgmt_watchdog wd = { .tgid = mgmt->info.tgid };
+	int err;
+
+	timer_setup_on_stack(&wd.timer, umd_mgmt_watchdog_fire, 0);
+	mod_timer(&wd.timer, jiffies + msecs_to_jiffies(ms));
+	err = umd_send_recv(&mgmt->info, in, in_len, out, out_len);
+	timer_delete_sync(&wd.timer);
+	destroy_timer_on_stack(&wd.timer);
+
+	if (READ_ONCE(wd.fired)) {
+		mgmt->stats.timeouts++;
+		return -ETIMEDOUT;
+	}
+	return err;
+}
+
+/* Count a failed start or exchange; enough of them in a row back off. */
+static void umd_mgmt_failed(struct umd_mgmt *mgmt)
+{
+	unsigned long now = jiffies;
+
+	if (!mgmt->failures ||
+	    time_after(now, mgmt->first_failure +
+			    msecs_to_jiffies(UMD_MGMT_BACKOFF_WINDOW_MS))) {
+		mgmt->failures = 0;
+		mgmt->first_failure = now;
+	}
+	if (++mgmt->failures >= UMD_MGMT_BACKOFF_FAILURES)
+		mgmt->backoff_until = now + msecs_to_jiffies(UMD_MGMT_BACKOFF_MS);
+}
+
+static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
+{
+	return mgmt->failures >= UMD_MGMT_BACKOFF_FAILURES &&
+	       time_before(jiffies, mgmt->backoff_until);
 }
 
 /**
@@ -74,45 +137,84 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
  * Send a message to the UMD Handler through the created pipe and read the
  * reply. If the UMD Handler is not available, invoke the UMD Loader to
  * instantiate it. If the UMD Handler exited, restart it. If the exchange
- * fails, the UMD Handler is killed, and the next call starts a new one.
+ * fails or takes longer than @mgmt->timeout_ms, the UMD Handler is killed,
+ * and the next call starts a new one. After %UMD_MGMT_BACKOFF_FAILURES
+ * failed starts or exchanges in a row, calls fail at once with -EHOSTDOWN
+ * for %UMD_MGMT_BACKOFF_MS; the next success resets the count.
  *
- * Context: Process context. Takes and releases @mgmt->lock; may sleep.
+ * Context: Process context. Takes and releases @mgmt->lock; may sleep. A
+ * fatal signal ends the wait for the lock or for the reply.
  * Return: Zero on success, -ENOPROTOOPT if the UMD Loader could not be
- * loaded, the error of the start or of post_start(), or the error of
- * umd_send_recv().
+ * loaded, -ETIMEDOUT if the request took too long, -EHOSTDOWN while backing
+ * off, -EINTR if a fatal signal came while waiting for the lock, the error
+ * of the start or of post_start(), or the error of umd_send_recv().
  */
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		       void *out, size_t out_len)
 {
+	bool restart = true;
 	int err;
 
-	mutex_lock(&mgmt->lock);
+	if (mutex_lock_killable(&mgmt->lock))
+		return -EINTR;
+	mgmt->stats.requests++;
+
 	if (!mgmt->kmod_loaded) {
 		/* The loader's init calls umd_mgmt_load(), which takes the lock. */
 		mutex_unlock(&mgmt->lock);
 		if (mgmt->kmod)
 			request_module("%s", mgmt->kmod);
-		mutex_lock(&mgmt->lock);
+		if (mutex_lock_killable(&mgmt->lock))
+			return -EINTR;
 
 		if (!mgmt->kmod_loaded) {
 			err = -ENOPROTOOPT;
 			goto out;
 		}
+		/* The loader just started a handler: not a restart. */
+		restart = false;
 	}
 
-	if (mgmt->info.tgid && umd_mgmt_exited(mgmt->info.tgid))
+	if (umd_mgmt_backing_off(mgmt)) {
+		err = -EHOSTDOWN;
+		goto out;
+	}
+
+	if (mgmt->info.tgid && umd_mgmt_exited(mgmt->info.tgid)) {
 		umd_cleanup_helper(&mgmt->info);
+		WRITE_ONCE(mgmt->stats.pid, 0);
+	}
+
+	/* A caller already interrupted need not cost the handler its life. */
+	if (signal_pending(current)) {
+		err = -ERESTARTSYS;
+		goto out;
+	}
 
 	if (!mgmt->info.tgid) {
 		err = umd_mgmt_start(mgmt);
-		if (err)
+		if (err) {
+			umd_mgmt_failed(mgmt);
 			goto out;
+		}
+		if (restart)
+			mgmt->stats.restarts++;
 	}
 
-	err = umd_send_recv(&mgmt->info, in, in_len, out, out_len);
-	if (err)
+	err = umd_mgmt_exchange(mgmt, in, in_len, out, out_len);
+	if (err) {
 		umd_mgmt_stop(mgmt);
+		/* A caller's own signal says nothing of the handler. */
+		if (err != -ERESTARTSYS && err != -EINTR)
+			umd_mgmt_failed(mgmt);
+	} else {
+		mgmt->failures = 0;
+	}
 out:
+	if (err) {
+		mgmt->stats.failures++;
+		mgmt->stats.last_error = err;
+	}
 	mutex_unlock(&mgmt->lock);
 	return err;
 }
@@ -126,7 +228,7 @@ EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
  *
  * Copy the UMD Handler binary from the specified location to a private tmpfs
  * filesystem. Then, start the UMD Handler. On failure nothing stays behind:
- * no process, no pipe, no mount.
+ * no process, no pipe, no mount. A successful load also ends any back-off.
  *
  * Context: Process context, typically the UMD Loader's module init. May sleep.
  * Return: Zero on success, -EINVAL for an empty blob, -EBUSY if a blob is
@@ -155,6 +257,7 @@ int umd_mgmt_load(struct umd_mgmt *mgmt, char *start, char *end)
 		goto out;
 	}
 	mgmt->kmod_loaded = true;
+	mgmt->failures = 0;
 out:
 	mutex_unlock(&mgmt->lock);
 	return err;
@@ -182,3 +285,19 @@ void umd_mgmt_unload(struct umd_mgmt *mgmt)
 	mutex_unlock(&mgmt->lock);
 }
 EXPORT_SYMBOL_GPL(umd_mgmt_unload);
+
+/**
+ * umd_mgmt_get_stats - Read the counters of a user mode driver.
+ * @mgmt: user mode driver management structure
+ * @stats: filled with a consistent copy of the counters
+ *
+ * Context: Process context. Takes @mgmt->lock, so it waits for a request in
+ * progress to end.
+ */
+void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats)
+{
+	mutex_lock(&mgmt->lock);
+	*stats = mgmt->stats;
+	mutex_unlock(&mgmt->lock);
+}
+EXPORT_SYMBOL_GPL(umd_mgmt_get_stats);

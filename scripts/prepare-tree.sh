@@ -14,6 +14,7 @@ pristine=$1
 
 # Repository directory -> kernel tree directory, for the files we own.
 overlay_map() {
+	echo "Documentation/driver-api Documentation/driver-api"
 	echo "include/linux include/linux"
 	echo "kernel kernel"
 	echo "rust/kernel rust/kernel"

@@ -4,14 +4,45 @@
  *
  * A UMD Manager sends requests to a UMD Handler, a user space process started
  * from a blob that a UMD Loader module holds. The library brings in the
- * loader on demand, restarts the handler when it exits, and serialises
+ * loader on demand, restarts the handler when it exits, bounds each request
+ * in time, backs off from a handler that keeps failing, and serialises
  * requests.
  */
 #ifndef __LINUX_USERMODE_DRIVER_MGMT_H__
 #define __LINUX_USERMODE_DRIVER_MGMT_H__
 
 #include <linux/mutex.h>
+#include <linux/types.h>
 #include <linux/usermode_driver.h>
+
+/* Time a request may take when umd_mgmt.timeout_ms is 0. */
+#define UMD_MGMT_DEFAULT_TIMEOUT_MS	5000
+/* Consecutive failures, each within this window of the first, ... */
+#define UMD_MGMT_BACKOFF_FAILURES	5
+#define UMD_MGMT_BACKOFF_WINDOW_MS	10000
+/* ... make requests fail with -EHOSTDOWN for this long. */
+#define UMD_MGMT_BACKOFF_MS		1000
+
+/**
+ * struct umd_mgmt_stats - what a user mode driver has done
+ * @requests: calls of umd_mgmt_send_recv()
+ * @failures: of those, the calls that failed
+ * @timeouts: of those, the requests that timed out
+ * @starts: handler processes started
+ * @restarts: of those, the ones started by a request, after a handler that
+ *            exited, was killed or failed
+ * @last_error: the last error umd_mgmt_send_recv() returned, 0 if none
+ * @pid: the running handler's pid in the initial pid namespace, 0 if none
+ */
+struct umd_mgmt_stats {
+	u64 requests;
+	u64 failures;
+	u64 timeouts;
+	u64 starts;
+	u64 restarts;
+	int last_error;
+	pid_t pid;
+};
 
 /**
  * struct umd_mgmt - user mode driver management structure
@@ -23,10 +54,19 @@
  *              returned to the caller that started it
  * @kmod: kernel module acting as UMD Loader, to start the UMD Handler
  * @kmod_loaded: whether @kmod is loaded or not
+ * @timeout_ms: time a request may take, in milliseconds, before the handler
+ *              is killed and the request fails with -ETIMEDOUT; 0 means
+ *              %UMD_MGMT_DEFAULT_TIMEOUT_MS
+ * @stats: counters, read them with umd_mgmt_get_stats()
+ * @failures: consecutive failures, for the back-off
+ * @first_failure: when the first of them happened, in jiffies
+ * @backoff_until: end of the back-off, in jiffies, if @failures is at least
+ *                 %UMD_MGMT_BACKOFF_FAILURES
  *
  * Information necessary to manage the UMD during its lifecycle. The manager
  * zero-initialises it, sets @info.driver_name, @kmod and optionally
- * @post_start, and initialises @lock with mutex_init().
+ * @post_start and @timeout_ms, and initialises @lock. The fields from
+ * @stats on are the library's.
  */
 struct umd_mgmt {
 	struct umd_info info;
@@ -34,11 +74,17 @@ struct umd_mgmt {
 	int (*post_start)(struct umd_mgmt *mgmt);
 	const char *kmod;
 	bool kmod_loaded;
+	unsigned int timeout_ms;
+	struct umd_mgmt_stats stats;
+	unsigned int failures;
+	unsigned long first_failure;
+	unsigned long backoff_until;
 };
 
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		       void *out, size_t out_len);
 int umd_mgmt_load(struct umd_mgmt *mgmt, char *start, char *end);
 void umd_mgmt_unload(struct umd_mgmt *mgmt);
+void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats);
 
 #endif /* __LINUX_USERMODE_DRIVER_MGMT_H__ */

@@ -15,6 +15,11 @@
 //! Every message has the fixed size given by [`MessageSizes`]: a request or reply buffer of any
 //! other size is refused with [`EINVAL`] before the handler sees anything.
 //!
+//! A request that takes longer than the timeout ([`UmdMgmt::set_timeout_ms`]) kills the handler
+//! and fails with [`ETIMEDOUT`]. After 5 failed starts or requests in a row, each within 10
+//! seconds of the first, requests fail at once with [`EHOSTDOWN`] for a second; a success resets
+//! the count. The handler runs with no capabilities and `no_new_privs`.
+//!
 //! C header: [`include/linux/usermode_driver_mgmt.h`](srctree/include/linux/usermode_driver_mgmt.h)
 
 use crate::{
@@ -34,6 +39,25 @@ pub struct MessageSizes {
     pub request: usize,
     /// Size of every reply.
     pub reply: usize,
+}
+
+/// What a [`UmdMgmt`] has done, from [`UmdMgmt::stats`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stats {
+    /// Requests made.
+    pub requests: u64,
+    /// Of those, the ones that failed.
+    pub failures: u64,
+    /// Of those, the ones that timed out.
+    pub timeouts: u64,
+    /// Handler processes started.
+    pub starts: u64,
+    /// Of those, the ones started by a request after a handler exited, was killed or failed.
+    pub restarts: u64,
+    /// The last error a request returned.
+    pub last_error: Option<Error>,
+    /// The running handler's pid in the initial pid namespace, 0 if none runs.
+    pub pid: i32,
 }
 
 /// Work done on each newly started UMD Handler before it serves requests.
@@ -187,6 +211,36 @@ impl<P: PostStart> UmdMgmt<P> {
         self.sizes
     }
 
+    /// Sets the time a request may take, in milliseconds, before the handler is killed and the
+    /// request fails with `ETIMEDOUT`; 0 restores the default of 5 seconds. Waits for a request
+    /// in progress to end.
+    pub fn set_timeout_ms(&self, ms: u32) {
+        let mgmt = self.mgmt.get();
+        // SAFETY: `mgmt` is initialised (type invariant), so its lock is; the C library reads
+        // `timeout_ms` only under that lock.
+        unsafe {
+            bindings::mutex_lock(ptr::addr_of_mut!((*mgmt).lock));
+            (*mgmt).timeout_ms = ms;
+            bindings::mutex_unlock(ptr::addr_of_mut!((*mgmt).lock));
+        }
+    }
+
+    /// Returns the counters of this driver. Waits for a request in progress to end.
+    pub fn stats(&self) -> Stats {
+        let mut raw = bindings::umd_mgmt_stats::default();
+        // SAFETY: `self.mgmt` is initialised (type invariant) and `raw` is valid for writes.
+        unsafe { bindings::umd_mgmt_get_stats(self.mgmt.get(), &mut raw) };
+        Stats {
+            requests: raw.requests,
+            failures: raw.failures,
+            timeouts: raw.timeouts,
+            starts: raw.starts,
+            restarts: raw.restarts,
+            last_error: (raw.last_error != 0).then(|| Error::from_errno(raw.last_error)),
+            pid: raw.pid,
+        }
+    }
+
     /// Loads the handler from `blob` and starts it.
     ///
     /// `blob` is the handler executable, typically embedded with `include_bytes!`. It is copied
@@ -218,7 +272,9 @@ impl<P: PostStart> UmdMgmt<P> {
     /// nothing is sent. On error the handler is stopped (the next request starts a new one) and
     /// `reply` holds unspecified bytes. The errors are those of the C `umd_mgmt_send_recv()`:
     /// `ENOPROTOOPT` when no blob is loaded and the loader cannot be brought in, `EPIPE` when the
-    /// handler exits before replying in full, or the error of a start or of [`PostStart`].
+    /// handler exits before replying in full, `EMSGSIZE` when it writes more, `ETIMEDOUT` when it
+    /// takes too long, `EHOSTDOWN` while backing off, or the error of a start or of
+    /// [`PostStart`].
     pub fn send_recv(&self, request: &[u8], reply: &mut [u8]) -> Result {
         self.send_recv_as(request, reply)
     }
