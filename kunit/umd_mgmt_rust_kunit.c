@@ -14,6 +14,7 @@ static struct kunit_case umd_mgmt_rust_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_rust_test_wrong_size),
 	KUNIT_CASE(umd_mgmt_rust_test_post_start_error),
 	KUNIT_CASE(umd_mgmt_rust_test_unload),
+	KUNIT_CASE(umd_mgmt_rust_test_timeout_and_stats),
 	{}
 };
 

@@ -280,3 +280,38 @@ extern "C" fn umd_mgmt_rust_test_unload(_test: *mut bindings::kunit) {
     check_request(&umd, &mut reply, 100);
     check!(starts.count.load(Relaxed) == 2);
 }
+
+#[no_mangle]
+extern "C" fn umd_mgmt_rust_test_timeout_and_stats(_test: *mut bindings::kunit) {
+    let Ok(Fixture {
+        starts,
+        umd,
+        mut reply,
+    }) = fixture()
+    else {
+        return check!(false);
+    };
+    let loaded = umd.load(HANDLER);
+    check!(loaded.is_ok());
+    check_request(&umd, &mut reply, 8);
+    let stats = umd.stats();
+    check!(stats.requests == 1 && stats.failures == 0 && stats.starts == 1);
+    check!(stats.pid == starts.pid.load(Relaxed) && stats.last_error.is_none());
+    drop(loaded);
+
+    // A handler that never replies is killed when the timeout expires.
+    let hang = Arc::pin_init(
+        new_umd_mgmt!(c_str!("umd_rust_hang"), None, SIZES, NoPostStart),
+        GFP_KERNEL,
+    );
+    let Ok(hang) = hang else {
+        return check!(false);
+    };
+    hang.set_timeout_ms(200);
+    let loaded = hang.load(HANDLER);
+    check!(loaded.is_ok());
+    check!(hang.send_recv(&1u32.to_ne_bytes(), &mut reply[..]) == Err(ETIMEDOUT));
+    let stats = hang.stats();
+    check!(stats.requests == 1 && stats.failures == 1 && stats.timeouts == 1);
+    check!(stats.last_error == Some(ETIMEDOUT) && stats.pid == 0);
+}

@@ -55,16 +55,23 @@ else
 	gates_failed+=(checkpatch)
 fi
 
-for arch in um x86_64; do
-	log=$logs/kunit-$arch.log
-	if in_root "$TOP/scripts/kunit.sh" "$tree" "$arch" 2>&1 | tee "$log" &&
+# UML, QEMU x86_64, and QEMU x86_64 with KASAN, lockdep and kmemleak.
+for kernel in um x86_64 x86_64-debug; do
+	log=$logs/kunit-$kernel.log
+	if in_root "$TOP/scripts/kunit.sh" "$tree" ${kernel/-/ } 2>&1 | tee "$log" &&
 		grep -q 'Testing complete' "$log"; then
-		count "KUnit $arch" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
+		count "KUnit $kernel" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
 	else
-		say "KUnit $arch: kunit.py failed, see $log"
-		count "KUnit $arch" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
+		say "KUnit $kernel: failed, see $log"
+		count "KUnit $kernel" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
 		failed=$((failed + 1))
 	fi
+done
+
+# The stress test's figures, from the kernel logs.
+for kernel in um x86_64 x86_64-debug; do
+	grep -ho 'umd_mgmt_stress: .*' "$(build_root "$tree")/kunit-$kernel/test.log" 2>/dev/null |
+		sed "s/^/KUnit $kernel: /" >&2 || true
 done
 
 say "booted demo: C sample selftest and Rust sample in QEMU x86_64"

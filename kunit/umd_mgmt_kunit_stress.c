@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stress test of the user mode driver management library: concurrent
+ * callers of one UMD while its handler is killed at random. Every call must
+ * return the echo of its own request or an error, none may hang, and
+ * nothing of the handlers killed may be left.
+ */
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/pid.h>
+#include <linux/random.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/usermode_driver_mgmt.h>
+
+#include "umd_mgmt_handler_blob.h"
+#include "umd_mgmt_kunit_util.h"
+
+#define ECHO_NAME "umd_stress_echo"
+#define CALLERS 4
+#define CALLS 10000
+#define MAX_ERRNO_SEEN 200
+/* Pipe files of this many handler starts are checked for leaks. */
+#define MAX_STARTS 8192
+
+struct stress {
+	struct umd_mgmt mgmt;
+	atomic_t ok, wrong, errors[MAX_ERRNO_SEEN], done;
+	atomic_t kills;
+	/* Every pipe file the library opened, with a reference of ours. */
+	struct file **files;
+	int nr_files;
+	bool files_overflow;
+};
+
+/* Runs under the library's lock, right after each start. */
+static int track_files(struct umd_mgmt *mgmt)
+{
+	struct stress *s = container_of(mgmt, struct stress, mgmt);
+
+	if (s->nr_files + 3 > 3 * MAX_STARTS) {
+		s->files_overflow = true;
+		return 0;
+	}
+	s->files[s->nr_files++] = get_file(mgmt->info.pipe_to_umh);
+	s->files[s->nr_files++] = get_file(mgmt->info.pipe_to_umh_reader);
+	s->files[s->nr_files++] = get_file(mgmt->info.pipe_from_umh);
+	return 0;
+}
+
+struct caller {
+	struct stress *s;
+	u32 id;
+};
+
+static int caller_fn(void *data)
+{
+	struct caller *c = data;
+	struct stress *s = c->s;
+	u32 req, reply;
+	int i, err;
+
+	for (i = 0; i < CALLS; i++) {
+		req = c->id << 24 | i;
+		reply = ~req;
+		err = umd_mgmt_send_recv(&s->mgmt, &req, sizeof(req), &reply,
+					 sizeof(reply));
+		if (!err && reply == req)
+			atomic_inc(&s->ok);
+		else if (!err)
+			atomic_inc(&s->wrong);
+		else
+			atomic_inc(&s->errors[min(-err, MAX_ERRNO_SEEN - 1)]);
+	}
+	atomic_inc(&s->done);
+	return 0;
+}
+
+/*
+ * Kill whatever handler runs, every 1 to 5 ms, until the callers are done.
+ * Each handler serves at least one request first: kills in a row would only
+ * test the back-off, which has a test of its own.
+ */
+static int killer_fn(void *data)
+{
+	struct stress *s = data;
+	int served = 0;
+	struct pid *pid;
+
+	while (atomic_read(&s->done) < CALLERS) {
+		usleep_range(1000, 5000);
+		if (atomic_read(&s->ok) == served)
+			continue;
+		served = atomic_read(&s->ok);
+		pid = find_get_pid(READ_ONCE(s->mgmt.stats.pid));
+		if (pid && !kill_pid(pid, SIGKILL, 1))
+			atomic_inc(&s->kills);
+		put_pid(pid);
+	}
+	return 0;
+}
+
+static void umd_mgmt_stress_random_kills(struct kunit *test)
+{
+	struct task_struct *callers[CALLERS], *killer;
+	struct caller args[CALLERS];
+	struct umd_mgmt_stats stats;
+	unsigned long start;
+	struct stress *s;
+	int i, leaked = 0;
+
+	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->files = kvcalloc(3 * MAX_STARTS, sizeof(*s->files), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s->files);
+	mutex_init(&s->mgmt.lock);
+	s->mgmt.info.driver_name = ECHO_NAME;
+	s->mgmt.post_start = track_files;
+	s->mgmt.timeout_ms = 2000;
+	KUNIT_ASSERT_EQ(test, umd_mgmt_kunit_processes(ECHO_NAME), 0);
+	KUNIT_ASSERT_EQ(test, umd_mgmt_load(&s->mgmt,
+					    umd_mgmt_kunit_handler_start,
+					    umd_mgmt_kunit_handler_end), 0);
+
+	start = jiffies;
+	for (i = 0; i < CALLERS; i++) {
+		args[i] = (struct caller){ .s = s, .id = i + 1 };
+		callers[i] = kthread_run(caller_fn, &args[i], "umd_stress/%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(callers[i]));
+		get_task_struct(callers[i]);
+	}
+	killer = kthread_run(killer_fn, s, "umd_stress_kill");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(killer));
+	get_task_struct(killer);
+
+	/* kthread_stop() would interrupt the calls: wait for their end first. */
+	while (atomic_read(&s->done) < CALLERS)
+		msleep(20);
+	for (i = 0; i < CALLERS; i++) {
+		kthread_stop(callers[i]);
+		put_task_struct(callers[i]);
+	}
+	kthread_stop(killer);
+	put_task_struct(killer);
+
+	umd_mgmt_get_stats(&s->mgmt, &stats);
+	kunit_info(test, "umd_mgmt_stress: %d calls in %u ms: %d ok, %d wrong replies, %llu failed; %d kills, %llu starts (%llu restarts)\n",
+		   CALLERS * CALLS, jiffies_to_msecs(jiffies - start),
+		   atomic_read(&s->ok), atomic_read(&s->wrong),
+		   stats.failures, atomic_read(&s->kills), stats.starts,
+		   stats.restarts);
+	for (i = 1; i < MAX_ERRNO_SEEN; i++)
+		if (atomic_read(&s->errors[i]))
+			kunit_info(test, "umd_mgmt_stress: errno %d: %d calls\n",
+				   i, atomic_read(&s->errors[i]));
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->wrong), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->ok) + (int)stats.failures,
+			CALLERS * CALLS);
+	KUNIT_EXPECT_GT(test, atomic_read(&s->ok), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&s->kills), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->errors[EHOSTDOWN]), 0);
+
+	/* Nothing left once unloaded: no process, no pipe, no mount. */
+	umd_mgmt_unload(&s->mgmt);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(ECHO_NAME), 0);
+	KUNIT_EXPECT_NULL(test, s->mgmt.info.wd.mnt);
+	KUNIT_EXPECT_FALSE(test, s->files_overflow);
+	for (i = 0; i < s->nr_files; i++) {
+		if (file_count(s->files[i]) != 1)
+			leaked++;
+		fput(s->files[i]);
+	}
+	kvfree(s->files);
+	kunit_info(test, "umd_mgmt_stress: %d pipe files checked, %d leaked\n",
+		   s->nr_files, leaked);
+	KUNIT_EXPECT_EQ(test, leaked, 0);
+	KUNIT_EXPECT_EQ(test, s->nr_files, 3 * (int)stats.starts);
+	mutex_destroy(&s->mgmt.lock);
+}
+
+static struct kunit_case umd_mgmt_stress_cases[] = {
+	KUNIT_CASE_SLOW(umd_mgmt_stress_random_kills),
+	{}
+};
+
+static struct kunit_suite umd_mgmt_stress_suite = {
+	.name = "umd_mgmt_stress",
+	.test_cases = umd_mgmt_stress_cases,
+};
+
+kunit_test_suite(umd_mgmt_stress_suite);
