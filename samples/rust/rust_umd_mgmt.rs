@@ -80,6 +80,15 @@ impl kernel::Module for RustUmdMgmt {
             pr_info!("offset {}: reply correct ({})\n", offset, what);
         }
 
+        let stats = umd.stats();
+        pr_info!(
+            "{} requests, {} failed, {} handler starts, handler pid {}\n",
+            stats.requests,
+            stats.failures,
+            stats.starts,
+            stats.pid
+        );
+
         Ok(RustUmdMgmt {
             loaded: Some(loaded),
         })

@@ -24,6 +24,7 @@
 #include "../kselftest.h"
 
 #define SAMPLE_FILE "/sys/kernel/security/sample_umd"
+#define STATS_FILE "/sys/kernel/security/sample_umd_stats"
 #define HANDLER_COMM "sample_umd"
 #define LOADER "sample_loader"
 
@@ -124,6 +125,74 @@ static bool loader_loaded(void)
 	return found;
 }
 
+/* The counter @name of the sample's stats file, -1 if missing. */
+static long long stat_of(const char *name)
+{
+	char key[32];
+	long long val;
+	FILE *f;
+
+	f = fopen(STATS_FILE, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lld", key, &val) == 2) {
+		if (!strcmp(key, name)) {
+			fclose(f);
+			return val;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* Whether field @name of /proc/@pid/status reads @want; logs what it reads. */
+static bool status_is(pid_t pid, const char *name, const char *want)
+{
+	char path[64], line[256], val[64] = "";
+	size_t len = strlen(name);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			sscanf(line + len + 1, "%63s", val);
+	fclose(f);
+	ksft_print_msg("handler pid %d: %s %s\n", pid, name, val);
+	return !strcmp(val, want);
+}
+
+static void test_least_privilege(void)
+{
+	static const char * const caps[] = {
+		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
+	};
+	pid_t pid = handler_pid();
+	bool ok = pid > 0;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		ok &= status_is(pid, caps[i], "0000000000000000");
+	ok &= status_is(pid, "NoNewPrivs", "1");
+	/* 1 is strict mode: read, write and exit only. */
+	ok &= status_is(pid, "Seccomp", "1");
+	ksft_test_result(ok, "handler runs with no capabilities, no_new_privs and seccomp\n");
+}
+
+static void test_stats(void)
+{
+	pid_t pid = handler_pid();
+
+	ksft_print_msg("stats: requests %lld, failures %lld, restarts %lld, pid %lld\n",
+		       stat_of("requests"), stat_of("failures"),
+		       stat_of("restarts"), stat_of("pid"));
+	ksft_test_result(pid > 0 && stat_of("pid") == pid &&
+			 stat_of("requests") >= 6 && stat_of("restarts") >= 1,
+			 "stats show the requests, the restart and the handler pid\n");
+}
+
 static void test_accepts(const char *val)
 {
 	ksft_test_result(write_value(val) == 0, "offset %s accepted\n", val);
@@ -177,7 +246,7 @@ int main(void)
 		ksft_exit_skip("must run as root\n");
 	if (access(SAMPLE_FILE, W_OK))
 		ksft_exit_skip(SAMPLE_FILE " missing: load sample_mgr\n");
-	ksft_set_plan(10);
+	ksft_set_plan(12);
 
 	test_accepts("0");
 	ksft_print_msg("%s loaded: %s, handler pid %d\n", LOADER,
@@ -190,6 +259,8 @@ int main(void)
 	test_restart_after_kill();
 	test_reload_after_unload();
 	ksft_test_result(handler_pid() > 0, "exactly one handler runs\n");
+	test_least_privilege();
+	test_stats();
 
 	ksft_finished();
 }

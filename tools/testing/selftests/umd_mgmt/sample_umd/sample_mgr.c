@@ -6,7 +6,8 @@
  * for its 128 KiB reply to that offset; the write succeeds only if the
  * handler set the byte at that offset to 1 and left every other byte zero.
  * The first request brings in the UMD Loader, sample_loader, through
- * request_module().
+ * request_module(). /sys/kernel/security/sample_umd_stats shows the library's
+ * counters for it.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -25,7 +26,7 @@ struct umd_mgmt sample_mgmt = {
 };
 EXPORT_SYMBOL_GPL(sample_mgmt);
 
-static struct dentry *sample_umd_file;
+static struct dentry *sample_umd_file, *sample_umd_stats_file;
 
 static bool reply_marks(const u8 *reply, u32 offset)
 {
@@ -64,15 +65,46 @@ static const struct file_operations sample_umd_fops = {
 	.write = sample_umd_write,
 };
 
+static ssize_t sample_umd_stats_read(struct file *file, char __user *buf,
+				     size_t count, loff_t *ppos)
+{
+	struct umd_mgmt_stats stats;
+	char text[256];
+	int len;
+
+	umd_mgmt_get_stats(&sample_mgmt, &stats);
+	len = scnprintf(text, sizeof(text),
+			"requests %llu\nfailures %llu\ntimeouts %llu\nstarts %llu\nrestarts %llu\nlast_error %d\npid %d\n",
+			stats.requests, stats.failures, stats.timeouts,
+			stats.starts, stats.restarts, stats.last_error,
+			stats.pid);
+	return simple_read_from_buffer(buf, count, ppos, text, len);
+}
+
+static const struct file_operations sample_umd_stats_fops = {
+	.read = sample_umd_stats_read,
+};
+
 static int __init sample_mgr_init(void)
 {
 	sample_umd_file = securityfs_create_file("sample_umd", 0200, NULL,
 						 NULL, &sample_umd_fops);
-	return PTR_ERR_OR_ZERO(sample_umd_file);
+	if (IS_ERR(sample_umd_file))
+		return PTR_ERR(sample_umd_file);
+
+	sample_umd_stats_file = securityfs_create_file("sample_umd_stats", 0400,
+						       NULL, NULL,
+						       &sample_umd_stats_fops);
+	if (IS_ERR(sample_umd_stats_file)) {
+		securityfs_remove(sample_umd_file);
+		return PTR_ERR(sample_umd_stats_file);
+	}
+	return 0;
 }
 
 static void __exit sample_mgr_exit(void)
 {
+	securityfs_remove(sample_umd_stats_file);
 	securityfs_remove(sample_umd_file);
 }
 
