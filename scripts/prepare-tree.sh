@@ -58,12 +58,28 @@ apply_patches() {
 	local tree=$1 p
 
 	while read -r p; do
-		if patch -d "$tree" -p1 -s -f -R --dry-run <"$TOP/patches/$p" >/dev/null 2>&1; then
-			continue	# already applied (KDIR used before)
-		fi
 		patch -d "$tree" -p1 -s -f -N --no-backup-if-mismatch <"$TOP/patches/$p" >&2 ||
 			die "patches/$p does not apply to $tree"
 	done <"$TOP/patches/series"
+}
+
+# KDIR: a copy of the series applied last is kept in the tree, so that a
+# rerun skips it when unchanged and otherwise reverts it before applying the
+# new one.
+update_patches() {
+	local tree=$1 applied=$1/.umd-mgmt-series p
+
+	if [ -d "$applied" ]; then
+		diff -r -q "$applied" "$TOP/patches" >/dev/null && return
+		say "reverting the series applied to $tree before"
+		tac "$applied/series" | while read -r p; do
+			patch -d "$tree" -p1 -s -f -R --no-backup-if-mismatch <"$applied/$p" >&2 ||
+				die "cannot revert $p from $tree: restore it by hand"
+		done
+		rm -rf "$applied"
+	fi
+	apply_patches "$tree"
+	cp -r "$TOP/patches" "$applied"
 }
 
 say "building the handler (cargo, offline)"
@@ -76,7 +92,7 @@ if [ -n "${KDIR:-}" ]; then
 		die "KDIR=$KDIR is not a Linux 6.12 source tree (no kernel/usermode_driver.c)"
 	say "applying our files and patches to KDIR=$KDIR"
 	overlay "$KDIR"
-	apply_patches "$KDIR"
+	update_patches "$KDIR"
 	echo "$KDIR"
 	exit 0
 fi
