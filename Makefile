@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Front door of umd-mgmt; see README.md. Every target bootstraps what it needs.
 
-.PHONY: run test help
+.PHONY: run test bench help
 
 help:
 	@echo "make run    build the kernel with our series and show the library working"
 	@echo "make test   run every test and gate; ends with 'N passed, N failed'"
+	@echo "make bench  measure the library in a booted kernel; prints a table"
 	@echo "Variables: KDIR=/path/to/linux-6.12 (use your tree), UMD_MGMT_CACHE, JOBS"
 
 run:
@@ -13,3 +14,6 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+bench:
+	@bash scripts/bench.sh

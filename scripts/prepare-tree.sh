@@ -22,6 +22,7 @@ overlay_map() {
 	echo "samples/rust samples/rust"
 	echo "tools/testing/selftests/umd_mgmt tools/testing/selftests/umd_mgmt"
 	echo "tools/testing/selftests/umd_mgmt/sample_umd tools/testing/selftests/umd_mgmt/sample_umd"
+	echo "tools/testing/selftests/umd_mgmt/bench tools/testing/selftests/umd_mgmt/bench"
 }
 
 # Where the handler binary is embedded from.
@@ -29,6 +30,7 @@ handler_copies() {
 	echo kernel/umd_mgmt_kunit/umd_mgmt_handler
 	echo samples/rust/rust_umd_mgmt_handler
 	echo tools/testing/selftests/umd_mgmt/sample_umd/sample_handler
+	echo tools/testing/selftests/umd_mgmt/bench/rust_handler
 }
 
 # Copy src to dst unless dst already has that content.

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Benchmarks of the user mode driver management library, run when the
+ * module loads. Each case prints one line, read by scripts/bench-report.py:
+ *
+ *   umd_bench: case=NAME n=N p50=NS p99=NS rps=R q=Q0,Q5,...,Q100
+ *
+ * with the round-trip latency quantiles in nanoseconds.
+ */
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/usermode_driver_mgmt.h>
+
+#include "umd_bench_blobs.h"
+
+#define WARMUP 200
+#define N_ECHO 5000
+#define N_BIG 500
+#define N_SPAWN 200
+#define N_START 20
+#define REPLY_LEN SZ_128K
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *name, u64 *ns, int n, u64 total_ns)
+{
+	char q[21 * 21];
+	int i, len = 0;
+
+	sort(ns, n, sizeof(*ns), cmp_u64, NULL);
+	for (i = 0; i <= 20; i++)
+		len += scnprintf(q + len, sizeof(q) - len, "%s%llu", i ? "," : "",
+				 ns[min(n - 1, i * (n - 1) / 20)]);
+	pr_info("umd_bench: case=%s n=%d p50=%llu p99=%llu rps=%llu q=%s\n",
+		name, n, ns[n / 2], ns[min(n - 1, n * 99 / 100)],
+		div64_u64((u64)n * NSEC_PER_SEC, max_t(u64, total_ns, 1)), q);
+}
+
+typedef int (*bench_fn)(void *ctx, u32 i);
+
+/* Times @n calls of @fn after @warmup untimed ones. */
+static int bench(const char *name, int warmup, int n, bench_fn fn, void *ctx)
+{
+	u64 start, t0, *ns;
+	int i, err = 0;
+
+	ns = kvmalloc_array(n, sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		return -ENOMEM;
+	for (i = 0; i < warmup && !err; i++)
+		err = fn(ctx, i);
+	start = ktime_get_ns();
+	for (i = 0; i < n && !err; i++) {
+		t0 = ktime_get_ns();
+		err = fn(ctx, i);
+		ns[i] = ktime_get_ns() - t0;
+	}
+	if (!err)
+		report(name, ns, n, ktime_get_ns() - start);
+	else
+		pr_err("umd_bench: case=%s failed: %d\n", name, err);
+	kvfree(ns);
+	return err;
+}
+
+static bool exited(struct pid *pid)
+{
+	struct task_struct *task;
+	bool ret;
+
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_PID);
+	ret = !task || READ_ONCE(task->exit_state);
+	rcu_read_unlock();
+	return ret;
+}
+
+/* Kill a handler started with fork_usermode_driver() and wait for it. */
+static void stop(struct umd_info *info)
+{
+	struct pid *pid = info->tgid;
+
+	kill_pid(pid, SIGKILL, 1);
+	wait_event(pid->wait_pidfd, exited(pid));
+	umd_cleanup_helper(info);
+}
+
+static int echo_raw(void *ctx, u32 i)
+{
+	u32 reply = ~i;
+	int err;
+
+	err = umd_send_recv(ctx, &i, sizeof(i), &reply, sizeof(reply));
+	return err ?: (reply == i ? 0 : -EBADMSG);
+}
+
+static int echo_mgmt(void *ctx, u32 i)
+{
+	u32 reply = ~i;
+	int err;
+
+	err = umd_mgmt_send_recv(ctx, &i, sizeof(i), &reply, sizeof(reply));
+	return err ?: (reply == i ? 0 : -EBADMSG);
+}
+
+/* Echo with a handler started for this request only, as a helper would be. */
+static int echo_spawn(void *ctx, u32 i)
+{
+	int err;
+
+	err = fork_usermode_driver(ctx);
+	if (err)
+		return err;
+	err = echo_raw(ctx, i);
+	stop(ctx);
+	return err;
+}
+
+struct big {
+	struct umd_mgmt *mgmt;
+	u8 *reply;
+};
+
+static int sample_mgmt(void *ctx, u32 i)
+{
+	struct big *b = ctx;
+	u32 offset = i % REPLY_LEN;
+	int err;
+
+	err = umd_mgmt_send_recv(b->mgmt, &offset, sizeof(offset), b->reply,
+				 REPLY_LEN);
+	return err ?: (b->reply[offset] == 1 ? 0 : -EBADMSG);
+}
+
+static struct umd_mgmt *new_mgmt(const char *name, char *start, char *end)
+{
+	struct umd_mgmt *mgmt = kzalloc(sizeof(*mgmt), GFP_KERNEL);
+
+	if (!mgmt)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&mgmt->lock);
+	mgmt->info.driver_name = name;
+	if (umd_mgmt_load(mgmt, start, end)) {
+		kfree(mgmt);
+		return ERR_PTR(-EIO);
+	}
+	return mgmt;
+}
+
+static void free_mgmt(struct umd_mgmt *mgmt)
+{
+	umd_mgmt_unload(mgmt);
+	kfree(mgmt);
+}
+
+/* The round trips: raw pipes, the library, the seed protocol, a helper each. */
+static int bench_round_trips(void)
+{
+	struct umd_info raw = { .driver_name = "umd_bench_echo" };
+	struct umd_mgmt *mgmt;
+	struct big b;
+	int err;
+
+	err = umd_load_blob(&raw, umd_bench_rust_handler_start,
+			    umd_bench_rust_handler_end -
+			    umd_bench_rust_handler_start);
+	if (err)
+		return err;
+	err = fork_usermode_driver(&raw);
+	if (!err) {
+		err = bench("raw_echo", WARMUP, N_ECHO, echo_raw, &raw);
+		stop(&raw);
+	}
+	if (!err)
+		err = bench("spawn_echo", 10, N_SPAWN, echo_spawn, &raw);
+	umd_unload_blob(&raw);
+	if (err)
+		return err;
+
+	mgmt = new_mgmt("umd_bench_echo", umd_bench_rust_handler_start,
+			umd_bench_rust_handler_end);
+	if (IS_ERR(mgmt))
+		return PTR_ERR(mgmt);
+	err = bench("c_echo", WARMUP, N_ECHO, echo_mgmt, mgmt);
+	free_mgmt(mgmt);
+	if (err)
+		return err;
+
+	b.reply = kvmalloc(REPLY_LEN, GFP_KERNEL);
+	if (!b.reply)
+		return -ENOMEM;
+	b.mgmt = new_mgmt("umd_bench_sample", umd_bench_rust_handler_start,
+			  umd_bench_rust_handler_end);
+	if (!IS_ERR(b.mgmt)) {
+		err = bench("c_sample_128k", 20, N_BIG, sample_mgmt, &b);
+		free_mgmt(b.mgmt);
+	} else {
+		err = PTR_ERR(b.mgmt);
+	}
+	kvfree(b.reply);
+	return err;
+}
+
+/* Load to first reply, and restart after a kill to first reply. */
+static int bench_start(const char *handler, char *start, char *end)
+{
+	u64 load[N_START], restart[N_START], t0, t_load = 0, t_restart = 0;
+	struct umd_mgmt mgmt = { .info.driver_name = "umd_bench_echo" };
+	char name[64];
+	int i, err = 0;
+
+	mutex_init(&mgmt.lock);
+	for (i = 0; i < N_START && !err; i++) {
+		t0 = ktime_get_ns();
+		err = umd_mgmt_load(&mgmt, start, end) ?:
+		      echo_mgmt(&mgmt, i);
+		load[i] = ktime_get_ns() - t0;
+		t_load += load[i];
+		if (err)
+			break;
+
+		kill_pid(mgmt.info.tgid, SIGKILL, 1);
+		wait_event(mgmt.info.tgid->wait_pidfd, exited(mgmt.info.tgid));
+		t0 = ktime_get_ns();
+		err = echo_mgmt(&mgmt, i);
+		restart[i] = ktime_get_ns() - t0;
+		t_restart += restart[i];
+		umd_mgmt_unload(&mgmt);
+	}
+	if (err) {
+		pr_err("umd_bench: %s start failed: %d\n", handler, err);
+		umd_mgmt_unload(&mgmt);
+		return err;
+	}
+	snprintf(name, sizeof(name), "%s_cold_start", handler);
+	report(name, load, N_START, t_load);
+	snprintf(name, sizeof(name), "%s_restart", handler);
+	report(name, restart, N_START, t_restart);
+	pr_info("umd_bench: blob=%s bytes=%zu\n", handler, (size_t)(end - start));
+	return 0;
+}
+
+static int __init umd_bench_init(void)
+{
+	int err;
+
+	err = bench_round_trips() ?:
+	      bench_start("rust_handler", umd_bench_rust_handler_start,
+			  umd_bench_rust_handler_end) ?:
+	      bench_start("c_handler", umd_bench_c_handler_start,
+			  umd_bench_c_handler_end);
+	pr_info("umd_bench: %s\n", err ? "failed" : "done");
+	return err;
+}
+
+static void __exit umd_bench_exit(void)
+{
+}
+
+module_init(umd_bench_init);
+module_exit(umd_bench_exit);
+MODULE_DESCRIPTION("Benchmarks of the user mode driver management library");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Benchmarks of `kernel::umd_mgmt`, run when the module loads: the same cases and output lines
+//! as the C module `umd_bench`, through the Rust abstraction.
+
+use kernel::{
+    c_str,
+    prelude::*,
+    sync::Arc,
+    time::Ktime,
+    umd_mgmt::{new_umd_mgmt, MessageSizes, NoPostStart, UmdMgmt},
+};
+
+module! {
+    type: UmdBenchRust,
+    name: "umd_bench_rust",
+    author: "umd-mgmt developers",
+    description: "Benchmarks of kernel::umd_mgmt",
+    license: "GPL",
+}
+
+static HANDLER: &[u8] = include_bytes!("rust_handler");
+
+const WARMUP: u32 = 200;
+const N_ECHO: u32 = 5000;
+const N_BIG: u32 = 500;
+const REPLY_LEN: usize = 128 * 1024;
+
+/// Prints a case's line from its latencies in nanoseconds.
+fn report(name: &str, ns: &mut [u64], total_ns: u64) {
+    ns.sort_unstable();
+    let n = ns.len();
+    let at = |i: usize| ns[i.min(n - 1)];
+    let q: [u64; 21] = core::array::from_fn(|i| at(i * (n - 1) / 20));
+    pr_info!(
+        "umd_bench: case={} n={} p50={} p99={} rps={} q={}\n",
+        name,
+        n,
+        at(n / 2),
+        at(n * 99 / 100),
+        n as u64 * 1_000_000_000 / total_ns.max(1),
+        Quantiles(&q)
+    );
+}
+
+struct Quantiles<'a>(&'a [u64]);
+
+impl core::fmt::Display for Quantiles<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        for (i, q) in self.0.iter().enumerate() {
+            write!(f, "{}{}", if i == 0 { "" } else { "," }, q)?;
+        }
+        Ok(())
+    }
+}
+
+/// Times `n` calls of `call` after `warmup` untimed ones.
+fn bench(name: &str, warmup: u32, n: u32, mut call: impl FnMut(u32) -> Result) -> Result {
+    let mut ns = KVec::with_capacity(n as usize, GFP_KERNEL)?;
+    for i in 0..warmup {
+        call(i)?;
+    }
+    let start = Ktime::ktime_get();
+    for i in 0..n {
+        let t0 = Ktime::ktime_get();
+        call(i)?;
+        ns.push((Ktime::ktime_get() - t0).to_ns() as u64, GFP_KERNEL)?;
+    }
+    report(name, &mut ns, (Ktime::ktime_get() - start).to_ns() as u64);
+    Ok(())
+}
+
+fn new_umd(name: &'static CStr, reply: usize) -> Result<Arc<UmdMgmt>> {
+    let sizes = MessageSizes { request: 4, reply };
+    Arc::pin_init(new_umd_mgmt!(name, None, sizes, NoPostStart), GFP_KERNEL)
+}
+
+fn run() -> Result {
+    let echo = new_umd(c_str!("umd_bench_echo"), 4)?;
+    let loaded = echo.load(HANDLER)?;
+    bench("rust_echo", WARMUP, N_ECHO, |i| {
+        let mut reply = [0u8; 4];
+        echo.send_recv(&i.to_ne_bytes(), &mut reply)?;
+        if reply != i.to_ne_bytes() {
+            return Err(EIO);
+        }
+        Ok(())
+    })?;
+    drop(loaded);
+
+    let sample = new_umd(c_str!("umd_bench_sample"), REPLY_LEN)?;
+    let _loaded = sample.load(HANDLER)?;
+    let mut reply = KVec::from_elem(0u8, REPLY_LEN, GFP_KERNEL)?;
+    bench("rust_sample_128k", 20, N_BIG, |i| {
+        let offset = i % REPLY_LEN as u32;
+        sample.send_recv(&offset.to_ne_bytes(), &mut reply)?;
+        if reply[offset as usize] != 1 {
+            return Err(EIO);
+        }
+        Ok(())
+    })
+}
+
+struct UmdBenchRust;
+
+impl kernel::Module for UmdBenchRust {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let result = run();
+        pr_info!(
+            "umd_bench: {}\n",
+            if result.is_ok() { "done" } else { "failed" }
+        );
+        result.map(|()| UmdBenchRust)
+    }
+}
