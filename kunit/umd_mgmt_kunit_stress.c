@@ -24,8 +24,10 @@
 #define CALLERS 4
 #define CALLS 10000
 #define MAX_ERRNO_SEEN 200
-/* Pipe files of this many handler starts are checked for leaks. */
-#define MAX_STARTS 8192
+/* At most this many kills, so that a slow kernel still ends soon ... */
+#define MAX_KILLS 2000
+/* ... and the pipe files of every start can be checked for leaks. */
+#define MAX_STARTS (2 * MAX_KILLS)
 
 struct stress {
 	struct umd_mgmt mgmt;
@@ -91,7 +93,8 @@ static int killer_fn(void *data)
 	int served = 0;
 	struct pid *pid;
 
-	while (atomic_read(&s->done) < CALLERS) {
+	while (atomic_read(&s->done) < CALLERS &&
+	       atomic_read(&s->kills) < MAX_KILLS) {
 		usleep_range(1000, 5000);
 		if (atomic_read(&s->ok) == served)
 			continue;
