@@ -48,12 +48,10 @@ else
 	failed=$((failed + 1))
 fi
 
-say "checkpatch --strict on our C files and patches"
-if in_root "$TOP/scripts/checkpatch.sh" "$tree"; then
-	say "checkpatch: clean"
-else
-	gates_failed+=(checkpatch)
-fi
+say "quality gates (make check)"
+in_root "$TOP/scripts/check.sh" "$tree" >"$logs/check.log" 2>&1 || gates_failed+=(check)
+grep -F 'check: ' "$logs/check.log" >&2 || true
+grep -qF 'check: all gates clean' "$logs/check.log" || say "findings: see $logs/check.log"
 
 # UML, QEMU x86_64, and QEMU x86_64 with KASAN, lockdep and kmemleak.
 for kernel in um x86_64 x86_64-debug; do
@@ -86,12 +84,6 @@ build=$(build_root "$tree")
 log=$logs/compile-fail.log
 if in_root "$TOP/scripts/compile-fail.sh" "$build/kunit-um" 2>&1 | tee "$log"; then :; fi
 count compile-fail "$log" '^compile-fail: \d+ passed' '\d+(?= passed)' '\d+(?= failed)'
-
-say "Rust gates: rustfmtcheck, CLIPPY=1, rustdoc"
-if ! in_root "$TOP/scripts/rust-checks.sh" "$tree" "$build/kunit-um/.config" >"$logs/rust-checks.log" 2>&1; then
-	gates_failed+=(rust)
-fi
-grep -F '==>' "$logs/rust-checks.log" >&2 || true
 
 [ ${#gates_failed[@]} = 0 ] || say "failed gates: ${gates_failed[*]}"
 echo "$passed passed, $failed failed"

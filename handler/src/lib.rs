@@ -344,10 +344,16 @@ mod tests {
     fn write_errors_stop_the_handler() {
         let mut pipe = Pipe::new(requests(&[0]), 4);
         pipe.write_result = Some(-32);
-        assert_eq!(serve(Mode::Sample, &mut pipe, &mut buffer()), Err(Error::Io(-32)));
+        assert_eq!(
+            serve(Mode::Sample, &mut pipe, &mut buffer()),
+            Err(Error::Io(-32))
+        );
         pipe.pos = 0;
         pipe.write_result = Some(0);
-        assert_eq!(serve(Mode::Sample, &mut pipe, &mut buffer()), Err(Error::WriteZero));
+        assert_eq!(
+            serve(Mode::Sample, &mut pipe, &mut buffer()),
+            Err(Error::WriteZero)
+        );
     }
 
     #[test]

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# check.sh TREE: every quality gate on our code, one line each; exits
+# non-zero if any gate has a finding in our files. The kernel gates build in
+# a directory of their own (the KUnit config for um), so that W=1, C=2 and
+# CLIPPY=1 never force rebuilds of the test kernels. Runs inside the
+# toolchain root.
+. "$(dirname "$0")/lib.sh"
+
+tree=$1
+build=$(build_root "$tree")/checks
+ours='usermode_driver_mgmt|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/'
+mk=(make -C "$tree" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
+c_files=(include/linux/usermode_driver_mgmt.h kernel/usermode_driver_mgmt.c)
+failed=()
+
+# gate NAME CMD...: run CMD; a non-zero exit or a line naming our code fails.
+gate() {
+	local name=$1 log
+	shift
+	log=$(mktemp)
+	if "$@" >"$log" 2>&1 && ! grep -E "$ours" "$log" | grep -qiE 'warning|error|diff in'; then
+		say "check: $name: ok"
+	else
+		say "check: $name: FAILED"
+		grep -E "$ours" "$log" || tail -20 "$log"
+		failed+=("$name")
+	fi
+	rm -f "$log"
+}
+
+mkdir -p "$build"
+(cd "$tree" && python3 tools/testing/kunit/kunit.py config --arch=um \
+	--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build" \
+	--make_options LLVM=1 >/dev/null)
+
+gate "checkpatch --strict (files and patches)" "$TOP/scripts/checkpatch.sh" "$tree"
+gate "kernel-doc -none -Wall" sh -c "cd '$tree' && ./scripts/kernel-doc -none -Wall ${c_files[*]} &&
+	./scripts/kernel-doc -none -Wall -function umd_send_recv kernel/usermode_driver.c"
+# Drop our objects here (not in the test builds) so that W=1, sparse and
+# clippy really look at them.
+rm -f "$build"/kernel/usermode_driver*.o "$build"/kernel/umd_mgmt_kunit/*.o \
+	"$build/rust/kernel.o"
+gate "W=1 build and sparse (C=2)" "${mk[@]}" W=1 C=2 \
+	kernel/usermode_driver.o kernel/usermode_driver_mgmt.o kernel/umd_mgmt_kunit/
+gate "rustfmtcheck" "${mk[@]}" rustfmtcheck
+gate "clippy (CLIPPY=1)" "${mk[@]}" CLIPPY=1 rust/ kernel/umd_mgmt_kunit/
+gate "rustdoc" "${mk[@]}" rustdoc
+export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
+gate "handler: cargo fmt --check" sh -c "cd '$TOP' && cargo fmt --check"
+gate "handler: cargo clippy -D warnings" sh -c "cd '$TOP' && cargo clippy --offline --all-targets -- -D warnings"
+
+[ ${#failed[@]} = 0 ] || die "failed gates: ${failed[*]}"
+say "check: all gates clean"
