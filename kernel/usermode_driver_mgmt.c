@@ -146,8 +146,9 @@ static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
  * fatal signal ends the wait for the lock or for the reply.
  * Return: Zero on success, -ENOPROTOOPT if the UMD Loader could not be
  * loaded, -ETIMEDOUT if the request took too long, -EHOSTDOWN while backing
- * off, -EINTR if a fatal signal came while waiting for the lock, the error
- * of the start or of post_start(), or the error of umd_send_recv().
+ * off, -EINTR if a fatal signal came while waiting for the lock,
+ * -ERESTARTSYS if a signal is pending or came while waiting for the reply,
+ * the error of the start or of post_start(), or the error of umd_send_recv().
  */
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		       void *out, size_t out_len)
