@@ -9,47 +9,15 @@
 # what an edit touches. With KDIR set, the user's tree is updated in place
 # instead; applying twice is a no-op.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/layout.sh"
 
 pristine=$1
-
-# Repository directory -> kernel tree directory, for the files we own.
-overlay_map() {
-	echo "Documentation/driver-api Documentation/driver-api"
-	echo "include/linux include/linux"
-	echo "kernel kernel"
-	echo "rust/kernel rust/kernel"
-	echo "kunit kernel/umd_mgmt_kunit"
-	echo "samples/rust samples/rust"
-	echo "tools/testing/selftests/umd_mgmt tools/testing/selftests/umd_mgmt"
-	echo "tools/testing/selftests/umd_mgmt/sample_umd tools/testing/selftests/umd_mgmt/sample_umd"
-	echo "tools/testing/selftests/umd_mgmt/bench tools/testing/selftests/umd_mgmt/bench"
-}
-
-# Where the handler binary is embedded from.
-handler_copies() {
-	echo kernel/umd_mgmt_kunit/umd_mgmt_handler
-	echo samples/rust/rust_umd_mgmt_handler
-	echo tools/testing/selftests/umd_mgmt/sample_umd/sample_handler
-	echo tools/testing/selftests/umd_mgmt/bench/rust_handler
-}
-
-# Copy src to dst unless dst already has that content.
-install_file() {
-	cmp -s "$1" "$2" && return
-	mkdir -p "$(dirname "$2")"
-	# Remove first: dst may be a hard link into the pristine source.
-	rm -f "$2"
-	cp "$1" "$2"
-}
 
 overlay() {
 	local tree=$1 from to f
 
-	overlay_map | while read -r from to; do
-		(cd "$TOP/$from" && find . -maxdepth 1 -type f -printf '%P\n') |
-			while read -r f; do
-				install_file "$TOP/$from/$f" "$tree/$to/$f"
-			done
+	our_files | while read -r from to; do
+		install_file "$TOP/$from" "$tree/$to"
 	done
 	for f in $(handler_copies); do
 		install_file "$handler" "$tree/$f"

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Where our files go in a kernel tree; sourced by the scripts that put them
+# there (prepare-tree.sh) or into patches (format-series.sh).
+
+# Repository directory -> kernel tree directory, for the files we own.
+overlay_map() {
+	echo "Documentation/driver-api Documentation/driver-api"
+	echo "include/linux include/linux"
+	echo "kernel kernel"
+	echo "rust/kernel rust/kernel"
+	echo "kunit kernel/umd_mgmt_kunit"
+	echo "samples/rust samples/rust"
+	echo "tools/testing/selftests/umd_mgmt tools/testing/selftests/umd_mgmt"
+	echo "tools/testing/selftests/umd_mgmt/sample_umd tools/testing/selftests/umd_mgmt/sample_umd"
+	echo "tools/testing/selftests/umd_mgmt/bench tools/testing/selftests/umd_mgmt/bench"
+}
+
+# our_files: "repository-path tree-path" for each file we own.
+our_files() {
+	local from to f
+
+	overlay_map | while read -r from to; do
+		(cd "$TOP/$from" && find . -maxdepth 1 -type f -printf '%P\n' | sort) |
+			while read -r f; do
+				echo "$from/$f $to/$f"
+			done
+	done
+}
+
+# Where the handler binary is embedded from. It is built by cargo, not
+# kbuild, so it is copied in rather than carried by the series.
+handler_copies() {
+	echo kernel/umd_mgmt_kunit/umd_mgmt_handler
+	echo samples/rust/rust_umd_mgmt_handler
+	echo tools/testing/selftests/umd_mgmt/sample_umd/sample_handler
+	echo tools/testing/selftests/umd_mgmt/bench/rust_handler
+}
+
+# install_file SRC DST: copy SRC to DST unless DST already has that content,
+# so that make sees a new timestamp only where the content changed.
+install_file() {
+	cmp -s "$1" "$2" && return
+	mkdir -p "$(dirname "$2")"
+	# Remove first: DST may be a hard link into the pristine source.
+	rm -f "$2"
+	cp "$1" "$2"
+}
