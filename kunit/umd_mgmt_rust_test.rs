@@ -31,12 +31,7 @@ extern "C" {
 /// Fails the running KUnit case, at the caller's line, unless `$cond` holds.
 macro_rules! check {
     ($cond:expr) => {
-        kernel::kunit_assert!(
-            "umd_mgmt_rust",
-            "kernel/umd_mgmt_kunit/umd_mgmt_rust_test.rs",
-            0,
-            $cond
-        )
+        kernel::kunit_assert!("umd_mgmt_rust", "umd_mgmt_rust_test.rs", 0, $cond)
     };
 }
 
