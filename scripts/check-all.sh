@@ -6,4 +6,4 @@
 root=$("$TOP/scripts/toolchain.sh")
 pristine=$("$TOP/scripts/kernel-source.sh" "$root")
 tree=$("$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/prepare-tree.sh" "$pristine")
-"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/check.sh" "$tree"
+"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/check.sh" "$tree" "$pristine"

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# check.sh TREE: every quality gate on our code, one line each; exits
-# non-zero if any gate has a finding in our files. The kernel gates build in
-# a directory of their own (the KUnit config for um), so that W=1, C=2 and
-# CLIPPY=1 never force rebuilds of the test kernels. Runs inside the
-# toolchain root.
+# check.sh TREE PRISTINE: every quality gate on our code, one line each;
+# exits non-zero if any gate has a finding in our files. The kernel gates
+# build in a directory of their own (the KUnit config for um), so that W=1,
+# C=2 and CLIPPY=1 never force rebuilds of the test kernels. The series is
+# made from PRISTINE for checkpatch. Runs inside the toolchain root.
 . "$(dirname "$0")/lib.sh"
 
 tree=$1
+pristine=$2
 build=$(build_root "$tree")/checks
 ours='usermode_driver_mgmt|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/'
 mk=(make -C "$tree" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
@@ -34,7 +35,8 @@ mkdir -p "$build"
 	--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build" \
 	--make_options LLVM=1 >/dev/null)
 
-gate "checkpatch --strict (files and patches)" "$TOP/scripts/checkpatch.sh" "$tree"
+gate "series: git format-patch" "$TOP/scripts/format-series.sh" "$pristine" "$build/series"
+gate "checkpatch --strict (files and series)" "$TOP/scripts/checkpatch.sh" "$tree" "$build/series"
 gate "kernel-doc -none -Wall" sh -c "cd '$tree' && ./scripts/kernel-doc -none -Wall ${c_files[*]} &&
 	./scripts/kernel-doc -none -Wall -function umd_send_recv kernel/usermode_driver.c"
 # Drop our objects here (not in the test builds) so that W=1, sparse and

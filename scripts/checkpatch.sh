@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# checkpatch.sh TREE: checkpatch.pl --strict, from TREE, on every C file of
-# ours and every patch of the series. Runs inside the toolchain root.
+# checkpatch.sh TREE SERIES: checkpatch.pl --strict, from TREE, on every
+# source file of ours and every patch in the directory SERIES (made by
+# format-series.sh). Runs inside the toolchain root.
 . "$(dirname "$0")/lib.sh"
 
 cd "$1"
+series=$2
 mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
+mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-*' | sort)
+[ ${#patches[@]} -gt 0 ] || die "no patches in $series"
 status=0
 for f in "${files[@]}"; do
 	./scripts/checkpatch.pl --strict --no-tree --quiet --show-types -f "$TOP/$f" || status=1
 done
-for p in $(cat "$TOP/patches/series"); do
-	./scripts/checkpatch.pl --strict --quiet --show-types "$TOP/patches/$p" || status=1
+for p in "${patches[@]}"; do
+	./scripts/checkpatch.pl --strict --quiet --show-types "$p" || status=1
 done
-echo "checkpatch: ${#files[@]} files, $(wc -l <"$TOP/patches/series") patches checked" >&2
+say "checkpatch: ${#files[@]} files, ${#patches[@]} patches checked"
 exit $status

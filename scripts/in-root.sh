@@ -30,4 +30,5 @@ exec chroot "$root" /usr/bin/env -i \
 	HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8 \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	UMD_MGMT_CACHE="$cache" ${KDIR:+KDIR="$KDIR"} ${JOBS:+JOBS="$JOBS"} \
+	${UMD_MGMT_AUTHOR:+UMD_MGMT_AUTHOR="$UMD_MGMT_AUTHOR"} \
 	sh -c 'cd "$1" && shift && exec "$@"' sh "$PWD" "$@"

@@ -17,6 +17,9 @@ key_of() { cat "$@" | sha256sum | cut -c1-12; }
 [ "$(id -u)" = 0 ] || die "run as root: the toolchain root is made with debootstrap and entered with chroot"
 mkdir -p "$UMD_MGMT_CACHE"
 
+# The throwaway git repository format-series.sh commits the series in.
+SERIES_REPO=$UMD_MGMT_CACHE/series-git
+
 # build_root TREE: where the out-of-tree builds of TREE live.
 build_root() {
 	if [ -n "${KDIR:-}" ]; then

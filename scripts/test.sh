@@ -49,7 +49,7 @@ else
 fi
 
 say "quality gates (make check)"
-in_root "$TOP/scripts/check.sh" "$tree" >"$logs/check.log" 2>&1 || gates_failed+=(check)
+in_root "$TOP/scripts/check.sh" "$tree" "$pristine" >"$logs/check.log" 2>&1 || gates_failed+=(check)
 grep -F 'check: ' "$logs/check.log" >&2 || true
 grep -qF 'check: all gates clean' "$logs/check.log" || say "findings: see $logs/check.log"
 
