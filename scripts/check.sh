@@ -10,7 +10,9 @@
 tree=$1
 pristine=$2
 build=$(build_root "$tree")/checks
-ours='usermode_driver_mgmt|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/'
+docs=$(build_root "$tree")/docs
+page=$docs/Documentation/output/driver-api/umd_mgmt.html
+ours='usermode_driver_mgmt|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/|umd_mgmt\.rst'
 mk=(make -C "$tree" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 c_files=(include/linux/usermode_driver_mgmt.h kernel/usermode_driver_mgmt.c)
 failed=()
@@ -30,10 +32,22 @@ gate() {
 	rm -f "$log"
 }
 
-mkdir -p "$build"
+mkdir -p "$build" "$docs"
 (cd "$tree" && python3 tools/testing/kunit/kunit.py config --arch=um \
 	--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build" \
 	--make_options LLVM=1 >/dev/null)
+
+# htmldocs: the page must render with the kernel-doc of every exported
+# function. Our page is touched so that its warnings show on every run.
+htmldocs() {
+	local f
+
+	touch "$tree/Documentation/driver-api/umd_mgmt.rst"
+	make -C "$tree" O="$docs" SPHINXDIRS=driver-api htmldocs || return
+	for f in $(sed -n 's/^EXPORT_SYMBOL_GPL(\(.*\));/\1/p' "$tree/kernel/usermode_driver_mgmt.c"); do
+		grep -q "id=\"c\.$f\"" "$page" || { echo "error: $page lacks $f()"; return 1; }
+	done
+}
 
 gate "series: git format-patch" "$TOP/scripts/format-series.sh" "$pristine" "$build/series"
 gate "checkpatch --strict (files and series)" "$TOP/scripts/checkpatch.sh" "$tree" "$build/series"
@@ -48,6 +62,8 @@ gate "W=1 build and sparse (C=2)" "${mk[@]}" W=1 C=2 \
 gate "rustfmtcheck" "${mk[@]}" rustfmtcheck
 gate "clippy (CLIPPY=1)" "${mk[@]}" CLIPPY=1 rust/ kernel/umd_mgmt_kunit/
 gate "rustdoc" "${mk[@]}" rustdoc
+gate "htmldocs (SPHINXDIRS=driver-api)" htmldocs
+say "check: documentation page: $page"
 export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
 gate "handler: cargo fmt --check" sh -c "cd '$TOP' && cargo fmt --check"
 gate "handler: cargo clippy -D warnings" sh -c "cd '$TOP' && cargo clippy --offline --all-targets -- -D warnings"
