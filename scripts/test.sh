@@ -53,18 +53,27 @@ in_root "$TOP/scripts/check.sh" "$tree" "$pristine" >"$logs/check.log" 2>&1 || g
 grep -F 'check: ' "$logs/check.log" >&2 || true
 grep -qF 'check: all gates clean' "$logs/check.log" || say "findings: see $logs/check.log"
 
-# UML, QEMU x86_64, and QEMU x86_64 with KASAN, lockdep and kmemleak.
-for kernel in um x86_64 x86_64-debug; do
-	log=$logs/kunit-$kernel.log
-	if in_root "$TOP/scripts/kunit.sh" "$tree" ${kernel/-/ } 2>&1 | tee "$log" &&
-		grep -q 'Testing complete' "$log"; then
-		count "KUnit $kernel" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
-	else
-		say "KUnit $kernel: failed, see $log"
-		count "KUnit $kernel" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
+say "series: each patch of make patches builds on its own"
+in_root "$TOP/scripts/build-series.sh" "$pristine" >"$logs/series.log" 2>&1 || gates_failed+=(series)
+grep -F 'series: ' "$logs/series.log" >&2 || tail -20 "$logs/series.log" >&2
+
+# kunit WHAT LOG CMD...: run CMD, a KUnit script, and count its results.
+kunit() {
+	local what=$1 log=$2
+	shift 2
+	if ! "$@" 2>&1 | tee "$log" || ! grep -q 'Testing complete' "$log"; then
+		say "$what: failed, see $log"
 		failed=$((failed + 1))
 	fi
+	count "$what" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
+}
+
+# UML, QEMU x86_64, and QEMU x86_64 with KASAN, lockdep and kmemleak.
+for kernel in um x86_64 x86_64-debug; do
+	kunit "KUnit $kernel" "$logs/kunit-$kernel.log" in_root "$TOP/scripts/kunit.sh" "$tree" ${kernel/-/ }
 done
+# KDIR=: our files and series applied to a separate pristine tree.
+kunit "KUnit um, KDIR" "$logs/kunit-kdir.log" "$TOP/scripts/kdir-test.sh"
 
 # The stress test's figures, from the kernel logs.
 for kernel in um x86_64 x86_64-debug; do

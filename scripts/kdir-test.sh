@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# kdir-test.sh: use KDIR= as a developer would. A separate copy of the
+# pristine source (hard links, made once) gets our files and series from
+# prepare-tree.sh in KDIR mode; every file we add or patch must then match
+# the cached tree's, and KUnit is built and run against it for um. The copy
+# is kept, so later runs apply a changed series over an older one, as a
+# developer's tree sees it.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/layout.sh"
+
+root=$("$TOP/scripts/toolchain.sh")
+pristine=$("$TOP/scripts/kernel-source.sh" "$root")
+kdir=$UMD_MGMT_CACHE/kdir-test-$(basename "$pristine")
+if [ ! -d "$kdir" ]; then
+	say "making $kdir, a separate copy of the pristine source"
+	rm -rf "$kdir.tmp"
+	cp -al "$pristine" "$kdir.tmp"
+	mv "$kdir.tmp" "$kdir"
+fi
+
+export KDIR=$kdir
+"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/prepare-tree.sh" "$pristine" >/dev/null
+# The pristine source must not have been touched through the hard links.
+! grep -q umd_send_recv "$pristine/kernel/usermode_driver.c" ||
+	die "$pristine was modified through $kdir"
+tree=$UMD_MGMT_CACHE/tree-$(basename "$pristine")
+for f in $(sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch | sort -u) $(our_files | cut -d' ' -f2) $(handler_copies); do
+	cmp -s "$tree/$f" "$kdir/$f" || die "KDIR: $f differs from $tree/$f"
+done
+say "KDIR: every file we add or patch matches the cached tree"
+"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/kunit.sh" "$KDIR" um
