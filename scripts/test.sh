@@ -72,8 +72,11 @@ kunit() {
 for kernel in um x86_64 x86_64-debug; do
 	kunit "KUnit $kernel" "$logs/kunit-$kernel.log" in_root "$TOP/scripts/kunit.sh" "$tree" ${kernel/-/ }
 done
-# KDIR=: our files and series applied to a separate pristine tree.
-kunit "KUnit um, KDIR" "$logs/kunit-kdir.log" "$TOP/scripts/kdir-test.sh"
+# KDIR=: our files and series applied to a separate pristine tree, unless
+# the runs above were already made against the user's KDIR.
+if [ -z "${KDIR:-}" ]; then
+	kunit "KUnit um, KDIR" "$logs/kunit-kdir.log" "$TOP/scripts/kdir-test.sh"
+fi
 
 # The stress test's figures, from the kernel logs.
 for kernel in um x86_64 x86_64-debug; do
