@@ -5,8 +5,8 @@
 # copy of the pristine tree and built for ARCH=um with
 # scripts/series-build.config, the C sample and selftest too once they
 # exist, and each C, assembly or Rust file the patch touches must have been
-# compiled. Only what a patch changes is rebuilt. A series that passed is
-# remembered by its content, so an unchanged series is not built again.
+# compiled. Only what a patch changes is rebuilt. A series whose changes
+# built before (messages aside) is not built again.
 # Runs inside the toolchain root.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/layout.sh"
@@ -20,7 +20,7 @@ selftest=$src/tools/testing/selftests/umd_mgmt
 handler=$UMD_MGMT_CACHE/cargo-target/release/umd_mgmt_handler
 mk=(make -C "$src" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 
-key=$( (git -C "$repo" log -p --format='%B' base..series; cat "$handler" "$fragment" "$0") |
+key=$( (git -C "$repo" log -p --format= base..series; cat "$handler" "$fragment" "$0") |
 	sha256sum | cut -c1-12)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..series)
 n=${#commits[@]}
