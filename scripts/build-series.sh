@@ -17,10 +17,9 @@ src=$UMD_MGMT_CACHE/series-tree-$(basename "$pristine")
 build=$UMD_MGMT_CACHE/build/series-$(basename "$pristine")
 fragment=$TOP/scripts/series-build.config
 selftest=$src/tools/testing/selftests/umd_mgmt
-handler=$UMD_MGMT_CACHE/cargo-target/release/umd_mgmt_handler
 mk=(make -C "$src" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 
-key=$( (git -C "$repo" log -p --format= base..series; cat "$handler" "$fragment" "$0") |
+key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$fragment" "$0") |
 	sha256sum | cut -c1-12)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..series)
 n=${#commits[@]}
@@ -91,7 +90,7 @@ for commit in "${commits[@]}"; do
 		[ -z "$obj" ] || rm -f "$obj"
 	done
 	for f in $(handler_copies); do
-		[ -d "$(dirname "$src/$f")" ] && install_file "$handler" "$src/$f"
+		[ -d "$(dirname "$src/$f")" ] && install_file "$HANDLER" "$src/$f"
 	done
 
 	"${mk[@]}" KCONFIG_ALLCONFIG="$fragment" allnoconfig 2>/dev/null

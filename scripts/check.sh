@@ -64,7 +64,6 @@ gate "clippy (CLIPPY=1)" "${mk[@]}" CLIPPY=1 rust/ kernel/umd_mgmt_kunit/
 gate "rustdoc" "${mk[@]}" rustdoc
 gate "htmldocs (SPHINXDIRS=driver-api)" htmldocs
 say "check: documentation page: $page"
-export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
 gate "handler: cargo fmt --check" sh -c "cd '$TOP' && cargo fmt --check"
 gate "handler: cargo clippy -D warnings" sh -c "cd '$TOP' && cargo clippy --offline --all-targets -- -D warnings"
 

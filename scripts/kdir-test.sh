@@ -24,7 +24,7 @@ export KDIR=$kdir
 # The pristine source must not have been touched through the hard links.
 ! grep -q umd_send_recv "$pristine/kernel/usermode_driver.c" ||
 	die "$pristine was modified through $kdir"
-tree=$UMD_MGMT_CACHE/tree-$(basename "$pristine")
+tree=$(cached_tree "$pristine")
 for f in $(sed -n 's|^+++ b/||p' "$TOP"/patches/*.patch | sort -u) $(our_files | cut -d' ' -f2) $(handler_copies); do
 	cmp -s "$tree/$f" "$kdir/$f" || die "KDIR: $f differs from $tree/$f"
 done

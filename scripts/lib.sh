@@ -19,6 +19,13 @@ mkdir -p "$UMD_MGMT_CACHE"
 
 # The throwaway git repository format-series.sh commits the series in.
 SERIES_REPO=$UMD_MGMT_CACHE/series-git
+# Cargo's output, and the handler binary prepare-tree.sh builds there.
+export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
+HANDLER=$CARGO_TARGET_DIR/release/umd_mgmt_handler
+
+# cached_tree PRISTINE: the patched copy of PRISTINE that prepare-tree.sh
+# keeps.
+cached_tree() { echo "$UMD_MGMT_CACHE/tree-$(basename "$1")"; }
 
 # build_root TREE: where the out-of-tree builds of TREE live.
 build_root() {

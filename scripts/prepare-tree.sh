@@ -20,7 +20,7 @@ overlay() {
 		install_file "$TOP/$from" "$tree/$to"
 	done
 	for f in $(handler_copies); do
-		install_file "$handler" "$tree/$f"
+		install_file "$HANDLER" "$tree/$f"
 	done
 }
 
@@ -53,9 +53,7 @@ update_patches() {
 }
 
 say "building the handler (cargo, offline)"
-export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
 (cd "$TOP" && cargo build --release --offline --quiet) >&2
-handler=$CARGO_TARGET_DIR/release/umd_mgmt_handler
 
 if [ -n "${KDIR:-}" ]; then
 	[ -f "$KDIR/kernel/usermode_driver.c" ] ||
@@ -67,7 +65,7 @@ if [ -n "${KDIR:-}" ]; then
 	exit 0
 fi
 
-tree=$UMD_MGMT_CACHE/tree-$(basename "$pristine")
+tree=$(cached_tree "$pristine")
 stage=$UMD_MGMT_CACHE/stage
 say "applying our files and patches to $tree"
 rm -rf "$stage"

@@ -39,7 +39,7 @@ count_lines() {
 }
 
 say "handler: cargo test"
-if in_root sh -c "cd '$TOP' && CARGO_TARGET_DIR='$UMD_MGMT_CACHE/cargo-target' cargo test --offline" \
+if in_root sh -c "cd '$TOP' && CARGO_TARGET_DIR='$CARGO_TARGET_DIR' cargo test --offline" \
 	2>&1 | tee "$logs/cargo-test.log"; then
 	count handler "$logs/cargo-test.log" '^test result:' '\d+(?= passed;)' '\d+(?= failed;)'
 else
