@@ -39,14 +39,7 @@ export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
 
 say "committing the series in $repo (author: $author)"
 rm -rf "$repo"
-mkdir -p "$repo"
-# The base holds just the pristine files the patches change: a diff does
-# not need the rest of the tree.
-(cd "$pristine" && cp --parents $(sed -n 's|^--- a/||p' "$TOP"/patches/*.patch | sort -u) "$repo/")
-git -C "$repo" init -q
-git -C "$repo" add -A
-git -C "$repo" commit -q -m "Linux $(make -s -C "$pristine" kernelversion)"
-git -C "$repo" tag base
+base_repo "$repo" "$pristine"
 
 mapfile -t files < <(our_files)
 msg=$(mktemp)

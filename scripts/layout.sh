@@ -27,6 +27,27 @@ our_files() {
 	done
 }
 
+# patched_files: the kernel files the edits in patches/ change.
+patched_files() {
+	sed -n 's|^--- a/||p' "$TOP"/patches/*.patch | sort -u
+}
+
+# base_repo DIR PRISTINE: make DIR a git repository holding, as a commit
+# tagged "base", the pristine files the patches change: enough to diff
+# against without the rest of the tree.
+base_repo() {
+	local dir=$1 pristine=$2
+
+	mkdir -p "$dir"
+	# shellcheck disable=SC2046
+	(cd "$pristine" && cp --parents $(patched_files) "$dir/")
+	git -C "$dir" init -q
+	git -C "$dir" add -A
+	git -C "$dir" -c user.name=base -c user.email=base@localhost \
+		commit -q -m "Linux $(make -s -C "$pristine" kernelversion)"
+	git -C "$dir" tag base
+}
+
 # Where the handler binary is embedded from. It is built by cargo, not
 # kbuild, so it is copied in rather than carried by the series.
 handler_copies() {
