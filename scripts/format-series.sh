@@ -15,18 +15,22 @@ pristine=$1
 out=$2
 repo=$SERIES_REPO
 
-# patch_of TREE_PATH: the patch number patches/new-files gives the file.
-patch_of() {
-	local num path
+# assign: "patch-number repository-path tree-path" for each file of ours,
+# with the number patches/new-files gives it ("-" for none); a file it does
+# not mention is an error, so that none is left out silently.
+assign() {
+	local from to num path
 
-	while read -r num path; do
-		case $num in '#'*|'') continue ;; esac
-		if [ "$path" = "$1" ] || [ "$path" = "$(dirname "$1")/" ]; then
-			echo "$num"
-			return
-		fi
-	done <"$TOP/patches/new-files"
-	die "patches/new-files does not say which patch adds $1"
+	our_files | while read -r from to; do
+		while read -r num path; do
+			case $num in '#'*|'') continue ;; esac
+			if [ "$path" = "$to" ] || [ "$path" = "$(dirname "$to")/" ]; then
+				echo "$num $from $to"
+				continue 2
+			fi
+		done <"$TOP/patches/new-files"
+		die "patches/new-files does not say which patch adds $to"
+	done
 }
 
 recorded=$(git mailinfo /dev/null /dev/null <"$TOP/patches/$(head -1 "$TOP/patches/series")" |
@@ -41,16 +45,15 @@ say "committing the series in $repo (author: $author)"
 rm -rf "$repo"
 base_repo "$repo" "$pristine"
 
-mapfile -t files < <(our_files)
+assigned=$(assign)
 msg=$(mktemp)
 while read -r p; do
 	git -C "$repo" apply --index "$TOP/patches/$p" || die "patches/$p does not apply"
-	for f in "${files[@]}"; do
-		set -- $f
-		[ "$(patch_of "$2")" = "${p%%-*}" ] || continue
-		install_file "$TOP/$1" "$repo/$2"
-		git -C "$repo" add "$2"
-	done
+	while read -r num from to; do
+		[ "$num" = "${p%%-*}" ] || continue
+		install_file "$TOP/$from" "$repo/$to"
+		git -C "$repo" add "$to"
+	done <<<"$assigned"
 	# The patch's own message, signed off by the author of this series.
 	git mailinfo "$msg.body" /dev/null <"$TOP/patches/$p" >"$msg.info"
 	{
@@ -65,8 +68,6 @@ done <"$TOP/patches/series"
 rm -f "$msg" "$msg.body" "$msg.info"
 git -C "$repo" tag series
 
-# A file of ours in no patch and not kept out on purpose has made patch_of
-# die above.
 sed -n 's|^- ||p' "$TOP/patches/new-files" | while read -r path; do
 	say "kept out of the series: $path (patches/new-files)"
 done
@@ -74,22 +75,18 @@ done
 rm -rf "$out"
 mkdir -p "$out"
 git -C "$repo" format-patch -q --cover-letter --no-signature --thread=shallow \
-	-o "$out" base..HEAD
-cover=$(ls "$out"/0000-*.patch)
-{
-	sed -n '1p' "$TOP/patches/cover-letter"
-	echo
-	sed -n '3,$p' "$TOP/patches/cover-letter"
-	echo
-	echo "The series applies to Linux $(make -s -C "$pristine" kernelversion) (the source of Debian's"
-	echo "linux-source-6.12 package, $(basename "$pristine" | sed 's/^linux-source-//'))."
-} >"$msg"
-python3 - "$cover" "$msg" <<'PY'
+	-o "$out" base..series
+# patches/cover-letter: the subject, a blank line, the text; then the base,
+# which is the base commit's subject.
+python3 - "$out"/0000-*.patch "$TOP/patches/cover-letter" \
+	"$(git -C "$repo" log -1 --format=%s base)" "${pristine##*/linux-source-}" <<'PY'
 import sys
-cover, text = sys.argv[1], open(sys.argv[2]).read().split("\n", 2)
+cover, letter, linux, package = sys.argv[1:]
+subject, _, text = open(letter).read().partition("\n\n")
+text += (f"\nThe series applies to {linux} (the source of Debian's\n"
+         f"linux-source-6.12 package, {package}).")
 s = open(cover).read()
-s = s.replace("*** SUBJECT HERE ***", text[0]).replace("*** BLURB HERE ***", text[2].rstrip("\n"))
+s = s.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", text)
 open(cover, "w").write(s)
 PY
-rm -f "$msg"
 say "wrote $(ls "$out" | wc -l) files to $out"
