@@ -23,10 +23,8 @@ if ! cmp -s "$TOP/boot/demo.config" "$build/demo.config.used"; then
 	cat "$TOP/boot/demo.config" >>"$build/.config"
 	# The fragment overrides tinyconfig on purpose: drop kconfig's notes of it.
 	"${mk[@]}" -s olddefconfig 2>&1 | { grep -v 'override: reassigning' || true; } >&2
-	grep '^CONFIG_' "$TOP/boot/demo.config" | while read -r line; do
-		grep -qx "$line" "$build/.config" ||
-			die "boot/demo.config: $line did not stick (missing dependency?)"
-	done
+	missing=$(unset_options "$TOP/boot/demo.config" "$build/.config")
+	[ -z "$missing" ] || die "boot/demo.config: did not stick (missing dependency?):" $missing
 	cp "$TOP/boot/demo.config" "$build/demo.config.used"
 fi
 

@@ -97,11 +97,8 @@ for commit in "${commits[@]}"; do
 	# An option the tree has must be set as asked, or the patch's code
 	# may not be built at all.
 	known=$(cd "$src" && find . -name 'Kconfig*' -exec sed -nE 's/^\s*(menu)?config (\w+).*/CONFIG_\2/p' {} +)
-	grep '^CONFIG_' "$fragment" | while read -r line; do
-		if grep -qx "${line%%=*}" <<<"$known" && ! grep -qx "$line" "$build/.config"; then
-			die "patch $k/$n: $line did not stick"
-		fi
-	done
+	missing=$(unset_options "$fragment" "$build/.config" "$known")
+	[ -z "$missing" ] || die "patch $k/$n: did not stick:" $missing
 
 	with_progress "patch $k/$n" "$build" logged "$log" "${mk[@]}" ||
 		fail "does not build"

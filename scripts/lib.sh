@@ -27,6 +27,18 @@ HANDLER=$CARGO_TARGET_DIR/release/umd_mgmt_handler
 # keeps.
 cached_tree() { echo "$UMD_MGMT_CACHE/tree-$(basename "$1")"; }
 
+# unset_options FRAGMENT CONFIG [OPTIONS]: print the CONFIG_ lines of the
+# fragment that the .config file CONFIG does not have, leaving out those
+# for options not named in the list OPTIONS, if given.
+unset_options() {
+	local line
+
+	grep '^CONFIG_' "$1" | while read -r line; do
+		[ $# -lt 3 ] || grep -qx "${line%%=*}" <<<"$3" || continue
+		grep -qx "$line" "$2" || echo "$line"
+	done
+}
+
 # build_root TREE: where the out-of-tree builds of TREE live.
 build_root() {
 	if [ -n "${KDIR:-}" ]; then
