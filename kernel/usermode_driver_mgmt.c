@@ -2,16 +2,17 @@
 /*
  * User mode driver management library.
  *
- * Keeps one UMD Handler process per struct umd_mgmt: started when the UMD
- * Loader hands over the blob, restarted by the next request after it exits,
- * and killed when a request to it fails or takes too long, or when the
- * loader goes away. A handler that keeps failing is left alone for a while.
+ * Keeps one UMD Handler process per struct umd_mgmt: started, confined,
+ * when the UMD Loader hands over the blob, restarted by the next request
+ * after it exits, and killed when a request to it fails or takes too long,
+ * or when the loader goes away. A handler that keeps failing is left alone
+ * for a while. Every wait, for the handler's reply or for its exit, has a
+ * time limit, so that no handler can keep the lock.
  */
 #include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
-#include <linux/timer.h>
 #include <linux/usermode_driver_mgmt.h>
 
 /*
@@ -32,7 +33,11 @@ static bool umd_mgmt_exited(struct pid *tgid)
 	return exited;
 }
 
-/* Kill the handler, if any, wait for it to exit and close its pipes. */
+/*
+ * Kill the handler, if any, and close its pipes. Waits for it to exit, but
+ * not for long: a handler in an uninterruptible sleep exits when it wakes,
+ * and must not keep the caller, or the lock, meanwhile.
+ */
 static void umd_mgmt_stop(struct umd_mgmt *mgmt)
 {
 	struct umd_info *info = &mgmt->info;
@@ -42,15 +47,44 @@ static void umd_mgmt_stop(struct umd_mgmt *mgmt)
 		return;
 
 	kill_pid(tgid, SIGKILL, 1);
-	wait_event(tgid->wait_pidfd, umd_mgmt_exited(tgid));
+	if (!wait_event_timeout(tgid->wait_pidfd, umd_mgmt_exited(tgid),
+				msecs_to_jiffies(UMD_MGMT_STOP_WAIT_MS)))
+		pr_warn("%s: handler %d killed, not yet exited\n",
+			info->driver_name, pid_nr(tgid));
 	umd_cleanup_helper(info);
 	WRITE_ONCE(mgmt->stats.pid, 0);
+}
+
+/* Confine the handler as the manager asked: by default, in every way. */
+static void umd_mgmt_confine(struct umd_mgmt *mgmt)
+{
+	struct umd_info *info = &mgmt->info;
+
+	info->flags = 0;
+	if (mgmt->flags & UMD_MGMT_UNCONFINED)
+		return;
+
+	info->flags = UMD_CONFINED;
+	if (!(mgmt->flags & UMD_MGMT_NO_SYSCALL_FILTER))
+		info->flags |= UMD_SYSCALL_FILTER;
+	info->uid = mgmt->uid;
+	if (uid_eq(info->uid, GLOBAL_ROOT_UID))
+		info->uid = KUIDT_INIT(UMD_MGMT_DEFAULT_UID);
+	info->gid = mgmt->gid;
+	if (gid_eq(info->gid, GLOBAL_ROOT_GID))
+		info->gid = KGIDT_INIT(UMD_MGMT_DEFAULT_GID);
+}
+
+static unsigned long umd_mgmt_timeout(struct umd_mgmt *mgmt)
+{
+	return msecs_to_jiffies(mgmt->timeout_ms ?: UMD_MGMT_DEFAULT_TIMEOUT_MS);
 }
 
 static int umd_mgmt_start(struct umd_mgmt *mgmt)
 {
 	int err;
 
+	umd_mgmt_confine(mgmt);
 	err = fork_usermode_driver(&mgmt->info);
 	if (err)
 		return err;
@@ -61,6 +95,8 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 		mgmt->stats.pid);
 
 	if (mgmt->post_start) {
+		/* Bounds each umd_send_recv() that post_start makes. */
+		mgmt->info.timeout = umd_mgmt_timeout(mgmt);
 		err = mgmt->post_start(mgmt);
 		if (err)
 			umd_mgmt_stop(mgmt);
@@ -69,39 +105,16 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 	return err;
 }
 
-/* Kills the handler of a request that ran out of time. */
-struct umd_mgmt_watchdog {
-	struct timer_list timer;
-	struct pid *tgid;
-	bool fired;
-};
-
-static void umd_mgmt_watchdog_fire(struct timer_list *t)
-{
-	struct umd_mgmt_watchdog *wd = from_timer(wd, t, timer);
-
-	WRITE_ONCE(wd->fired, true);
-	kill_pid(wd->tgid, SIGKILL, 1);
-}
-
-/* One exchange with a running handler, killing it if it takes too long. */
+/* One exchange with a running handler, bounded in time. */
 static int umd_mgmt_exchange(struct umd_mgmt *mgmt, void *in, size_t in_len,
 			     void *out, size_t out_len)
 {
-	unsigned int ms = mgmt->timeout_ms ?: UMD_MGMT_DEFAULT_TIMEOUT_MS;
-	struct umd_mgmt_watchdog wd = { .tgid = mgmt->info.tgid };
 	int err;
 
-	timer_setup_on_stack(&wd.timer, umd_mgmt_watchdog_fire, 0);
-	mod_timer(&wd.timer, jiffies + msecs_to_jiffies(ms));
+	mgmt->info.timeout = umd_mgmt_timeout(mgmt);
 	err = umd_send_recv(&mgmt->info, in, in_len, out, out_len);
-	timer_delete_sync(&wd.timer);
-	destroy_timer_on_stack(&wd.timer);
-
-	if (READ_ONCE(wd.fired)) {
+	if (err == -ETIMEDOUT)
 		mgmt->stats.timeouts++;
-		return -ETIMEDOUT;
-	}
 	return err;
 }
 
@@ -142,19 +155,35 @@ static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
  * failed starts or exchanges in a row, calls fail at once with -EHOSTDOWN
  * for %UMD_MGMT_BACKOFF_MS; the next success resets the count.
  *
+ * Errors of the caller's own making neither stop the handler nor count
+ * towards the back-off: bad arguments, and a signal, unless it came while
+ * part of the request was written.
+ *
  * Context: Process context. Takes and releases @mgmt->lock; may sleep. A
- * fatal signal ends the wait for the lock or for the reply.
- * Return: Zero on success, -ENOPROTOOPT if the UMD Loader could not be
- * loaded, -ETIMEDOUT if the request took too long, -EHOSTDOWN while backing
- * off, -EINTR if a fatal signal came while waiting for the lock,
- * -ERESTARTSYS if a signal is pending or came while waiting for the reply,
- * the error of the start or of post_start(), or the error of umd_send_recv().
+ * fatal signal ends the wait for the lock; any signal ends the wait for
+ * the reply.
+ * Return: Zero on success; -EINVAL if @in or @in_len is 0, or @out is NULL
+ * with a non-zero @out_len (the handler is not involved); -ENOPROTOOPT if
+ * the UMD Loader could not be loaded; -EHOSTDOWN while backing off;
+ * -ETIMEDOUT if the request took too long; -EPIPE if the handler exited or
+ * closed its stdout before it replied; -EMSGSIZE if it replied too much;
+ * -EPROTO if it had written bytes no request asked for; -EINTR if a fatal
+ * signal came while waiting for the lock, or a signal while part of the
+ * request was written (the handler is stopped); -ERESTARTSYS if a signal
+ * was pending, or came while waiting for the reply (the handler is kept,
+ * and its late reply dropped); or the error of the start or of
+ * post_start(). On -ETIMEDOUT, -EPIPE, -EMSGSIZE, -EPROTO and errors of the
+ * exchange, the handler is stopped and the failure counts towards the
+ * back-off.
  */
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		       void *out, size_t out_len)
 {
 	bool restart = true;
 	int err;
+
+	if (!in || !in_len || (out_len && !out))
+		return -EINVAL;
 
 	if (mutex_lock_killable(&mgmt->lock))
 		return -EINTR;
@@ -203,13 +232,20 @@ int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 	}
 
 	err = umd_mgmt_exchange(mgmt, in, in_len, out, out_len);
-	if (err) {
-		umd_mgmt_stop(mgmt);
-		/* A caller's own signal says nothing of the handler. */
-		if (err != -ERESTARTSYS && err != -EINTR)
-			umd_mgmt_failed(mgmt);
-	} else {
+	switch (err) {
+	case 0:
 		mgmt->failures = 0;
+		break;
+	case -ERESTARTSYS:
+		/* The caller's signal: the handler owes a reply, nothing more. */
+		break;
+	case -EINTR:
+		/* The caller's signal cut a request short: no way to resync. */
+		umd_mgmt_stop(mgmt);
+		break;
+	default:
+		umd_mgmt_stop(mgmt);
+		umd_mgmt_failed(mgmt);
 	}
 out:
 	if (err) {
@@ -271,7 +307,9 @@ EXPORT_SYMBOL_GPL(umd_mgmt_load);
  *
  * Terminate the UMD Handler, and cleanup the private tmpfs filesystem with the
  * UMD Handler binary. Later requests bring the UMD Loader in again. Does
- * nothing if no blob is loaded.
+ * nothing if no blob is loaded. Waits for a request in progress, which is
+ * bounded in time, and for the handler to exit, at most
+ * %UMD_MGMT_STOP_WAIT_MS.
  *
  * Context: Process context, typically the UMD Loader's module exit. May sleep.
  */
@@ -293,7 +331,8 @@ EXPORT_SYMBOL_GPL(umd_mgmt_unload);
  * @stats: filled with a consistent copy of the counters
  *
  * Context: Process context. Takes @mgmt->lock, so it waits for a request in
- * progress to end.
+ * progress to end: at most @mgmt->timeout_ms and %UMD_MGMT_STOP_WAIT_MS,
+ * plus a restart if the request starts a handler.
  */
 void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats)
 {

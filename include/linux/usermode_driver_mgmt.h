@@ -4,19 +4,36 @@
  *
  * A UMD Manager sends requests to a UMD Handler, a user space process started
  * from a blob that a UMD Loader module holds. The library brings in the
- * loader on demand, restarts the handler when it exits, bounds each request
- * in time, backs off from a handler that keeps failing, and serialises
- * requests.
+ * loader on demand, confines the handler, restarts it when it exits, bounds
+ * each request in time, backs off from a handler that keeps failing, and
+ * serialises requests.
  */
 #ifndef __LINUX_USERMODE_DRIVER_MGMT_H__
 #define __LINUX_USERMODE_DRIVER_MGMT_H__
 
+#include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/usermode_driver.h>
 
 /* Time a request may take when umd_mgmt.timeout_ms is 0. */
 #define UMD_MGMT_DEFAULT_TIMEOUT_MS	5000
+/* Time a stop waits for the killed handler to exit before going on. */
+#define UMD_MGMT_STOP_WAIT_MS		1000
+/* User and group a handler runs as when umd_mgmt.uid and .gid are 0. */
+#define UMD_MGMT_DEFAULT_UID		65534
+#define UMD_MGMT_DEFAULT_GID		65534
+
+/*
+ * Flags of umd_mgmt.flags, to give a handler more than the default: an
+ * unprivileged process (see UMD_CONFINED in usermode_driver.h) in seccomp's
+ * strict mode.
+ */
+/* No seccomp strict mode: the handler may make any system call. */
+#define UMD_MGMT_NO_SYSCALL_FILTER	BIT(0)
+/* No confinement at all: the handler runs as root with every capability. */
+#define UMD_MGMT_UNCONFINED		BIT(1)
 /* Consecutive failures, each within this window of the first, ... */
 #define UMD_MGMT_BACKOFF_FAILURES	5
 #define UMD_MGMT_BACKOFF_WINDOW_MS	10000
@@ -56,7 +73,12 @@ struct umd_mgmt_stats {
  * @kmod_loaded: whether @kmod is loaded or not
  * @timeout_ms: time a request may take, in milliseconds, before the handler
  *              is killed and the request fails with -ETIMEDOUT; 0 means
- *              %UMD_MGMT_DEFAULT_TIMEOUT_MS
+ *              %UMD_MGMT_DEFAULT_TIMEOUT_MS. Each exchange of post_start
+ *              has as long.
+ * @flags: %UMD_MGMT_NO_SYSCALL_FILTER, %UMD_MGMT_UNCONFINED, or 0 for a
+ *         handler confined in every way
+ * @uid: the user the handler runs as; 0 means %UMD_MGMT_DEFAULT_UID
+ * @gid: the group the handler runs as; 0 means %UMD_MGMT_DEFAULT_GID
  * @stats: counters, read them with umd_mgmt_get_stats()
  * @failures: consecutive failures, for the back-off
  * @first_failure: when the first of them happened, in jiffies
@@ -65,8 +87,13 @@ struct umd_mgmt_stats {
  *
  * Information necessary to manage the UMD during its lifecycle. The manager
  * zero-initialises it, sets @info.driver_name, @kmod and optionally
- * @post_start and @timeout_ms, and initialises @lock. The fields from
- * @stats on are the library's.
+ * @post_start, @timeout_ms, @flags, @uid and @gid, and initialises @lock.
+ * The fields from @stats on are the library's.
+ *
+ * @post_start runs with @lock held, after each start. It may exchange
+ * messages with the new handler through umd_send_recv(&mgmt->info, ...),
+ * each bounded by @timeout_ms, and must not call the umd_mgmt_*()
+ * functions, which take @lock.
  */
 struct umd_mgmt {
 	struct umd_info info;
@@ -75,6 +102,9 @@ struct umd_mgmt {
 	const char *kmod;
 	bool kmod_loaded;
 	unsigned int timeout_ms;
+	unsigned int flags;
+	kuid_t uid;
+	kgid_t gid;
 	struct umd_mgmt_stats stats;
 	unsigned int failures;
 	unsigned long first_failure;
