@@ -19,7 +19,7 @@ fragment=$TOP/scripts/series-build.config
 selftest=$src/tools/testing/selftests/umd_mgmt
 mk=(make -C "$src" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 
-key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$fragment" "$0") |
+key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$HOSTILE" "$fragment" "$0") |
 	sha256sum | cut -c1-12)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..series)
 n=${#commits[@]}
@@ -89,8 +89,8 @@ for commit in "${commits[@]}"; do
 		obj=$(object_of "$f")
 		[ -z "$obj" ] || rm -f "$obj"
 	done
-	for f in $(handler_copies); do
-		[ -d "$(dirname "$src/$f")" ] && install_file "$HANDLER" "$src/$f"
+	handler_copies | while read -r bin f; do
+		[ ! -d "$(dirname "$src/$f")" ] || install_file "$bin" "$src/$f"
 	done
 
 	"${mk[@]}" KCONFIG_ALLCONFIG="$fragment" allnoconfig 2>/dev/null

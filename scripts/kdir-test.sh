@@ -25,7 +25,7 @@ export KDIR=$kdir
 ! grep -q umd_send_recv "$pristine/kernel/usermode_driver.c" ||
 	die "$pristine was modified through $kdir"
 tree=$(cached_tree "$pristine")
-for f in $(patched_files) $(our_files | cut -d' ' -f2) $(handler_copies); do
+for f in $(patched_files) $(our_files | cut -d' ' -f2) $(handler_copies | cut -d' ' -f2); do
 	cmp -s "$tree/$f" "$kdir/$f" || die "KDIR: $f differs from $tree/$f"
 done
 say "KDIR: every file we add or patch matches the cached tree"

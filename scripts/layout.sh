@@ -48,13 +48,15 @@ base_repo() {
 	git -C "$dir" tag base
 }
 
-# Where the handler binary is embedded from. It is built by cargo, not
-# kbuild, so it is copied in rather than carried by the series.
+# "binary tree-path" for each copy of a handler binary that the tree
+# embeds. They are built by cargo, not kbuild, so they are copied in rather
+# than carried by the series.
 handler_copies() {
-	echo kernel/umd_mgmt_kunit/umd_mgmt_handler
-	echo samples/rust/rust_umd_mgmt_handler
-	echo tools/testing/selftests/umd_mgmt/sample_umd/sample_handler
-	echo tools/testing/selftests/umd_mgmt/bench/rust_handler
+	echo "$HANDLER kernel/umd_mgmt_kunit/umd_mgmt_handler"
+	echo "$HOSTILE kernel/umd_mgmt_kunit/umd_mgmt_hostile_handler"
+	echo "$HANDLER samples/rust/rust_umd_mgmt_handler"
+	echo "$HANDLER tools/testing/selftests/umd_mgmt/sample_umd/sample_handler"
+	echo "$HANDLER tools/testing/selftests/umd_mgmt/bench/rust_handler"
 }
 
 # install_file SRC DST: copy SRC to DST unless DST already has that content,

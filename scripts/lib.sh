@@ -19,9 +19,11 @@ mkdir -p "$UMD_MGMT_CACHE"
 
 # The throwaway git repository format-series.sh commits the series in.
 SERIES_REPO=$UMD_MGMT_CACHE/series-git
-# Cargo's output, and the handler binary prepare-tree.sh builds there.
+# Cargo's output, and the handler binaries prepare-tree.sh builds there:
+# the sample handler, and the hostile one the KUnit tests use.
 export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
 HANDLER=$CARGO_TARGET_DIR/release/umd_mgmt_handler
+HOSTILE=$CARGO_TARGET_DIR/release/umd_mgmt_hostile
 
 # cached_tree PRISTINE: the patched copy of PRISTINE that prepare-tree.sh
 # keeps.

@@ -14,13 +14,13 @@
 pristine=$1
 
 overlay() {
-	local tree=$1 from to f
+	local tree=$1 from to bin f
 
 	our_files | while read -r from to; do
 		install_file "$TOP/$from" "$tree/$to"
 	done
-	for f in $(handler_copies); do
-		install_file "$HANDLER" "$tree/$f"
+	handler_copies | while read -r bin f; do
+		install_file "$bin" "$tree/$f"
 	done
 }
 
@@ -52,7 +52,7 @@ update_patches() {
 	cp -r "$TOP/patches" "$applied"
 }
 
-say "building the handler (cargo, offline)"
+say "building the handlers (cargo, offline)"
 (cd "$TOP" && cargo build --release --offline --quiet) >&2
 
 if [ -n "${KDIR:-}" ]; then

@@ -7,8 +7,9 @@
 //! the protocol of the seed's `sample_umd`: the kernel writes a request of
 //! [`REQUEST_LEN`] bytes, a native-endian `u32` offset, and reads a reply of
 //! exactly [`REPLY_LEN`] bytes, all zero except the byte at that offset, which
-//! is 1 when the offset is inside the reply. The other modes echo requests or
-//! misbehave on purpose, for the kernel's tests of a hostile handler.
+//! is 1 when the offset is inside the reply. The other mode echoes requests,
+//! for benchmarks and stress tests. Handlers that misbehave on purpose are a
+//! separate test fixture (`kunit/hostile/`).
 
 #![cfg_attr(not(test), no_std)]
 
@@ -16,10 +17,6 @@
 pub const REQUEST_LEN: usize = 4;
 /// Size of every reply of the sample protocol: 128 KiB.
 pub const REPLY_LEN: usize = 128 * 1024;
-/// Bytes the `long` mode writes beyond a full reply.
-pub const EXTRA_LEN: usize = 4096;
-/// The byte the `garbage` mode fills its replies with.
-pub const GARBAGE: u8 = 0xff;
 
 /// The two pipe ends the handler talks through.
 pub trait Channel {
@@ -37,42 +34,24 @@ pub enum Mode {
     Sample,
     /// Replies with the request itself: `REQUEST_LEN` bytes.
     Echo,
-    /// Reads a request and never replies.
-    Hang,
-    /// Reads a request and exits without replying.
-    Exit,
-    /// Writes half a reply, then crashes.
-    Crash,
-    /// Writes half a reply, then waits for the next request.
-    Short,
-    /// Writes a full reply and [`EXTRA_LEN`] more bytes, in one write.
-    Long,
-    /// Writes a full-size reply of [`GARBAGE`].
-    Garbage,
-    /// Writes a full reply, then [`REQUEST_LEN`] more bytes in a second write.
-    Split,
 }
 
 impl Mode {
-    /// The mode for a handler named `name`: the part after its last `_`
-    /// names the mode (`umd_kunit_hang` hangs); any other name is
-    /// [`Mode::Sample`].
+    /// The mode for a handler named `name`: one whose name ends in `_echo`
+    /// (or is `echo`) echoes; any other is [`Mode::Sample`].
     pub fn from_name(name: &[u8]) -> Mode {
-        let suffix = match name.iter().rposition(|&b| b == b'_') {
-            Some(i) => &name[i + 1..],
-            None => name,
-        };
-        match suffix {
+        match name_suffix(name) {
             b"echo" => Mode::Echo,
-            b"hang" => Mode::Hang,
-            b"exit" => Mode::Exit,
-            b"crash" => Mode::Crash,
-            b"short" => Mode::Short,
-            b"long" => Mode::Long,
-            b"garbage" => Mode::Garbage,
-            b"split" => Mode::Split,
             _ => Mode::Sample,
         }
+    }
+}
+
+/// The part of `name` after its last `_`, or all of it: what names a mode.
+pub fn name_suffix(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b'_') {
+        Some(i) => &name[i + 1..],
+        None => name,
     }
 }
 
@@ -85,15 +64,6 @@ pub enum Error {
     TruncatedRequest,
     /// The output pipe accepted no more bytes.
     WriteZero,
-}
-
-/// How [`serve`] wants the process to end.
-#[derive(Debug, PartialEq, Eq)]
-pub enum End {
-    /// Exit normally.
-    Exit,
-    /// Crash (the `crash` mode).
-    Crash,
 }
 
 /// Builds into `reply` the sample protocol's answer to `request`.
@@ -124,7 +94,7 @@ pub fn update(
 
 /// Fills `buf` completely. Returns `Ok(false)` when the input ended before the
 /// first byte, which is the kernel closing the pipe.
-fn read_exact<C: Channel>(chan: &mut C, buf: &mut [u8]) -> Result<bool, Error> {
+pub fn read_exact<C: Channel>(chan: &mut C, buf: &mut [u8]) -> Result<bool, Error> {
     let mut done = 0;
     while done < buf.len() {
         match chan.read(&mut buf[done..]) {
@@ -137,7 +107,8 @@ fn read_exact<C: Channel>(chan: &mut C, buf: &mut [u8]) -> Result<bool, Error> {
     Ok(true)
 }
 
-fn write_all<C: Channel>(chan: &mut C, mut buf: &[u8]) -> Result<(), Error> {
+/// Writes all of `buf`, in as many writes as the channel needs.
+pub fn write_all<C: Channel>(chan: &mut C, mut buf: &[u8]) -> Result<(), Error> {
     while !buf.is_empty() {
         match chan.write(buf) {
             0 => return Err(Error::WriteZero),
@@ -148,64 +119,28 @@ fn write_all<C: Channel>(chan: &mut C, mut buf: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Waits for the input to close, ignoring what arrives.
-fn drain<C: Channel>(chan: &mut C) -> Result<End, Error> {
-    let mut sink = [0u8; REQUEST_LEN];
-    loop {
-        match chan.read(&mut sink) {
-            0 => return Ok(End::Exit),
-            n if n < 0 => return Err(Error::Io(n)),
-            _ => {}
-        }
-    }
-}
-
-/// Answers requests in `mode` until the input pipe closes or the mode ends
-/// the process. `buf` holds a reply and, for [`Mode::Long`], [`EXTRA_LEN`]
-/// more bytes: it must be at least `REPLY_LEN + EXTRA_LEN` long.
-pub fn serve<C: Channel>(mode: Mode, chan: &mut C, buf: &mut [u8]) -> Result<End, Error> {
+/// Answers requests in `mode` until the input pipe closes; `reply` is the
+/// room for a reply.
+pub fn serve<C: Channel>(
+    mode: Mode,
+    chan: &mut C,
+    reply: &mut [u8; REPLY_LEN],
+) -> Result<(), Error> {
     let mut request = [0u8; REQUEST_LEN];
     // The sample replies differ from each other in two bytes at most.
     let mut set = None;
-    buf[..REPLY_LEN].fill(0);
+    reply.fill(0);
 
     while read_exact(chan, &mut request)? {
-        let reply: &mut [u8; REPLY_LEN] = (&mut buf[..REPLY_LEN]).try_into().unwrap();
         match mode {
             Mode::Sample => {
                 set = update(reply, set, &request);
                 write_all(chan, reply)?;
             }
             Mode::Echo => write_all(chan, &request)?,
-            Mode::Hang => return drain(chan),
-            Mode::Exit => return Ok(End::Exit),
-            Mode::Crash => {
-                handle(&request, reply);
-                write_all(chan, &reply[..REPLY_LEN / 2])?;
-                return Ok(End::Crash);
-            }
-            Mode::Short => {
-                handle(&request, reply);
-                write_all(chan, &reply[..REPLY_LEN / 2])?;
-            }
-            Mode::Long => {
-                handle(&request, reply);
-                let long = &mut buf[..REPLY_LEN + EXTRA_LEN];
-                long[REPLY_LEN..].fill(1);
-                write_all(chan, long)?;
-            }
-            Mode::Garbage => {
-                reply.fill(GARBAGE);
-                write_all(chan, reply)?;
-            }
-            Mode::Split => {
-                handle(&request, reply);
-                write_all(chan, reply)?;
-                write_all(chan, &request)?;
-            }
         }
     }
-    Ok(End::Exit)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -218,7 +153,6 @@ mod tests {
         input: Vec<u8>,
         pos: usize,
         output: Vec<u8>,
-        writes: usize,
         chunk: usize,
         write_result: Option<isize>,
     }
@@ -229,7 +163,6 @@ mod tests {
                 input,
                 pos: 0,
                 output: Vec::new(),
-                writes: 0,
                 chunk,
                 write_result: None,
             }
@@ -250,7 +183,6 @@ mod tests {
             }
             let n = buf.len().min(self.chunk);
             self.output.extend_from_slice(&buf[..n]);
-            self.writes += 1;
             n as isize
         }
     }
@@ -259,17 +191,13 @@ mod tests {
         offsets.iter().flat_map(|o| o.to_ne_bytes()).collect()
     }
 
-    fn buffer() -> Vec<u8> {
-        vec![0u8; REPLY_LEN + EXTRA_LEN]
-    }
-
     fn reply_buf() -> Box<[u8; REPLY_LEN]> {
         vec![0u8; REPLY_LEN].into_boxed_slice().try_into().unwrap()
     }
 
-    fn run(mode: Mode, offsets: &[u32], chunk: usize) -> (Result<End, Error>, Pipe) {
+    fn run(mode: Mode, offsets: &[u32], chunk: usize) -> (Result<(), Error>, Pipe) {
         let mut pipe = Pipe::new(requests(offsets), chunk);
-        let result = serve(mode, &mut pipe, &mut buffer());
+        let result = serve(mode, &mut pipe, &mut reply_buf());
         (result, pipe)
     }
 
@@ -314,7 +242,7 @@ mod tests {
     fn serves_each_request_in_order_across_short_io() {
         for chunk in [1, 3, 4096, usize::MAX] {
             let (result, pipe) = run(Mode::Sample, &[7, 131071, 131072], chunk);
-            assert_eq!(result, Ok(End::Exit));
+            assert_eq!(result, Ok(()));
             assert_eq!(pipe.output.len(), 3 * REPLY_LEN);
             let replies: Vec<&[u8]> = pipe.output.chunks(REPLY_LEN).collect();
             assert!(is_reply_to(replies[0], 7));
@@ -326,7 +254,7 @@ mod tests {
     #[test]
     fn closed_input_ends_cleanly() {
         let (result, pipe) = run(Mode::Sample, &[], 4);
-        assert_eq!(result, Ok(End::Exit));
+        assert_eq!(result, Ok(()));
         assert!(pipe.output.is_empty());
     }
 
@@ -335,7 +263,7 @@ mod tests {
         let mut input = requests(&[5]);
         input.extend_from_slice(&[1, 2]);
         let mut pipe = Pipe::new(input, 1);
-        let result = serve(Mode::Sample, &mut pipe, &mut buffer());
+        let result = serve(Mode::Sample, &mut pipe, &mut reply_buf());
         assert_eq!(result, Err(Error::TruncatedRequest));
         assert_eq!(pipe.output.len(), REPLY_LEN);
     }
@@ -345,13 +273,13 @@ mod tests {
         let mut pipe = Pipe::new(requests(&[0]), 4);
         pipe.write_result = Some(-32);
         assert_eq!(
-            serve(Mode::Sample, &mut pipe, &mut buffer()),
+            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
             Err(Error::Io(-32))
         );
         pipe.pos = 0;
         pipe.write_result = Some(0);
         assert_eq!(
-            serve(Mode::Sample, &mut pipe, &mut buffer()),
+            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
             Err(Error::WriteZero)
         );
     }
@@ -360,79 +288,27 @@ mod tests {
     fn modes_are_chosen_by_the_last_part_of_the_name() {
         assert_eq!(Mode::from_name(b"sample_umd"), Mode::Sample);
         assert_eq!(Mode::from_name(b"umd_kunit_echo"), Mode::Echo);
-        assert_eq!(Mode::from_name(b"umd_kunit_hang"), Mode::Hang);
-        assert_eq!(Mode::from_name(b"x_exit"), Mode::Exit);
-        assert_eq!(Mode::from_name(b"x_crash"), Mode::Crash);
-        assert_eq!(Mode::from_name(b"x_short"), Mode::Short);
-        assert_eq!(Mode::from_name(b"x_long"), Mode::Long);
-        assert_eq!(Mode::from_name(b"x_garbage"), Mode::Garbage);
-        assert_eq!(Mode::from_name(b"x_split"), Mode::Split);
-        assert_eq!(Mode::from_name(b"hang"), Mode::Hang);
-        assert_eq!(Mode::from_name(b"x_hang_not"), Mode::Sample);
+        assert_eq!(Mode::from_name(b"umd_bench_echo"), Mode::Echo);
+        assert_eq!(Mode::from_name(b"echo"), Mode::Echo);
+        assert_eq!(Mode::from_name(b"x_echo_not"), Mode::Sample);
+        assert_eq!(Mode::from_name(b"x_echo_"), Mode::Sample);
+        // Misbehaviour is the test fixture's business, not the sample's.
+        assert_eq!(Mode::from_name(b"umd_hostile_hang"), Mode::Sample);
         assert_eq!(Mode::from_name(b""), Mode::Sample);
+    }
+
+    #[test]
+    fn the_suffix_is_what_follows_the_last_underscore() {
+        assert_eq!(name_suffix(b"umd_hostile_slow"), b"slow");
+        assert_eq!(name_suffix(b"slow"), b"slow");
+        assert_eq!(name_suffix(b"slow_"), b"");
+        assert_eq!(name_suffix(b""), b"");
     }
 
     #[test]
     fn echo_returns_each_request() {
         let (result, pipe) = run(Mode::Echo, &[1, 0xdead_beef, 3], 3);
-        assert_eq!(result, Ok(End::Exit));
+        assert_eq!(result, Ok(()));
         assert_eq!(pipe.output, requests(&[1, 0xdead_beef, 3]));
-    }
-
-    #[test]
-    fn hang_never_replies() {
-        let (result, pipe) = run(Mode::Hang, &[1, 2, 3], 4);
-        assert_eq!(result, Ok(End::Exit));
-        assert!(pipe.output.is_empty());
-        assert_eq!(pipe.pos, 12, "it reads on until the input closes");
-    }
-
-    #[test]
-    fn exit_reads_one_request_and_stops() {
-        let (result, pipe) = run(Mode::Exit, &[1, 2], 4);
-        assert_eq!(result, Ok(End::Exit));
-        assert!(pipe.output.is_empty());
-        assert_eq!(pipe.pos, 4);
-    }
-
-    #[test]
-    fn crash_writes_half_a_reply_then_crashes() {
-        let (result, pipe) = run(Mode::Crash, &[1, 2], usize::MAX);
-        assert_eq!(result, Ok(End::Crash));
-        assert_eq!(pipe.output.len(), REPLY_LEN / 2);
-        assert_eq!(pipe.output[1], 1);
-    }
-
-    #[test]
-    fn short_writes_half_of_each_reply() {
-        let (result, pipe) = run(Mode::Short, &[1, 2], usize::MAX);
-        assert_eq!(result, Ok(End::Exit));
-        assert_eq!(pipe.output.len(), REPLY_LEN);
-    }
-
-    #[test]
-    fn long_writes_more_than_a_reply_in_one_write() {
-        let (result, pipe) = run(Mode::Long, &[9], usize::MAX);
-        assert_eq!(result, Ok(End::Exit));
-        assert_eq!(pipe.output.len(), REPLY_LEN + EXTRA_LEN);
-        assert_eq!(pipe.writes, 1);
-        assert!(is_reply_to(&pipe.output[..REPLY_LEN], 9));
-    }
-
-    #[test]
-    fn split_writes_extra_bytes_after_the_reply() {
-        let (result, pipe) = run(Mode::Split, &[9], usize::MAX);
-        assert_eq!(result, Ok(End::Exit));
-        assert_eq!(pipe.writes, 2);
-        assert_eq!(pipe.output.len(), REPLY_LEN + REQUEST_LEN);
-        assert!(is_reply_to(&pipe.output[..REPLY_LEN], 9));
-    }
-
-    #[test]
-    fn garbage_fills_full_replies() {
-        let (result, pipe) = run(Mode::Garbage, &[0, 1], usize::MAX);
-        assert_eq!(result, Ok(End::Exit));
-        assert_eq!(pipe.output.len(), 2 * REPLY_LEN);
-        assert!(pipe.output.iter().all(|&b| b == GARBAGE));
     }
 }

@@ -1,40 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! Sample UMD Handler: reads requests from stdin (the kernel's pipe), writes
-//! replies to stdout, and exits when stdin closes. No std, no libc: the few
-//! system calls it needs are made directly, and before reading its first
-//! request it confines itself to them with seccomp's strict mode.
+//! replies to stdout, and exits when stdin closes. No std, no libc: entry and
+//! system calls come from `umd_rt`. The kernel confines it to seccomp's
+//! strict mode before it starts; it needs only read, write and exit.
 
 #![no_std]
 #![no_main]
 
-mod sys;
+use umd_handler::{serve, Channel, Mode, REPLY_LEN};
 
-use umd_handler::{serve, Channel, End, Mode, EXTRA_LEN, REPLY_LEN};
+umd_rt::entry!(main);
 
 struct Stdio;
 
 impl Channel for Stdio {
     fn read(&mut self, buf: &mut [u8]) -> isize {
-        sys::read(0, buf)
+        umd_rt::read(0, buf)
     }
 
     fn write(&mut self, buf: &[u8]) -> isize {
-        sys::write(1, buf)
+        umd_rt::write(1, buf)
     }
 }
 
-/// Called by `_start` (see `sys.rs`) with the handler's name, `argv[0]`.
+/// Serves the mode named by `name`, the handler's `argv[0]`; 1 on an I/O
+/// error or a truncated request.
 fn main(name: &[u8]) -> i32 {
-    let mode = Mode::from_name(name);
-    // Only read, write and exit are allowed from here on; a handler that
-    // cannot confine itself does not serve.
-    if sys::seccomp_strict() != 0 {
-        return 2;
-    }
-    let mut buf = [0u8; REPLY_LEN + EXTRA_LEN];
-    match serve(mode, &mut Stdio, &mut buf) {
-        Ok(End::Exit) => 0,
-        Ok(End::Crash) => sys::crash(),
+    let mut reply = [0u8; REPLY_LEN];
+    match serve(Mode::from_name(name), &mut Stdio, &mut reply) {
+        Ok(()) => 0,
         Err(_) => 1,
     }
 }

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! The hostile UMD Handler test fixture (see the library for its modes):
+//! reads requests from stdin, writes whatever its mode says to stdout. No
+//! std, no libc: entry and system calls come from `umd_rt`. It makes system
+//! calls beyond read, write and exit on purpose, to show what the kernel's
+//! confinement allows.
+
+#![no_std]
+#![no_main]
+
+use core::ffi::CStr;
+use umd_handler::{handle, read_exact, write_all, Channel, Error};
+use umd_hostile::{
+    Mode, EXTRA, EXTRA_LEN, GARBAGE, REPLY_LEN, REQUEST_LEN, SLOW_NS, UNKNOWN_ATTEMPT,
+};
+use umd_rt::{syscall3, syscall6};
+
+umd_rt::entry!(main);
+
+// System calls and their flags, x86_64 Linux.
+const SYS_OPEN: usize = 2;
+const SYS_CLOSE: usize = 3;
+const SYS_PAUSE: usize = 34;
+const SYS_NANOSLEEP: usize = 35;
+const SYS_GETPID: usize = 39;
+const SYS_SOCKET: usize = 41;
+const SYS_CLONE: usize = 56;
+const SYS_WAIT4: usize = 61;
+const SYS_KILL: usize = 62;
+const SYS_FCNTL: usize = 72;
+const SYS_MKDIR: usize = 83;
+const SYS_PTRACE: usize = 101;
+const SYS_SETUID: usize = 105;
+const SYS_CHROOT: usize = 161;
+const SYS_MOUNT: usize = 165;
+const SYS_INIT_MODULE: usize = 175;
+const SYS_UNSHARE: usize = 272;
+const O_RDONLY: usize = 0;
+const O_WRONLY: usize = 1;
+const O_APPEND: usize = 0o2000;
+const F_SETPIPE_SZ: usize = 1031;
+const SIGCHLD: usize = 17;
+const AF_INET: usize = 2;
+const SOCK_STREAM: usize = 1;
+const PTRACE_ATTACH: usize = 16;
+const PTRACE_DETACH: usize = 17;
+const CLONE_NEWUSER: usize = 0x1000_0000;
+
+const BUF_LEN: usize = REPLY_LEN + EXTRA_LEN;
+
+struct Stdio;
+
+impl Channel for Stdio {
+    fn read(&mut self, buf: &mut [u8]) -> isize {
+        umd_rt::read(0, buf)
+    }
+
+    fn write(&mut self, buf: &[u8]) -> isize {
+        umd_rt::write(1, buf)
+    }
+}
+
+/// Runs the mode named by `name`, the handler's `argv[0]`.
+fn main(name: &[u8]) -> i32 {
+    let mut buf = [0u8; BUF_LEN];
+    match serve(Mode::from_name(name), &mut buf) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// Misbehaves in `mode` until the input ends, if the mode lets it end;
+/// `buf` is the room for a reply and the `long` mode's extra bytes.
+fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
+    let chan = &mut Stdio;
+    let mut request = [0u8; REQUEST_LEN];
+
+    if mode == Mode::Shrink {
+        // A smaller pipe than a reply would need; the result does not
+        // matter, not reading does.
+        // SAFETY: fcntl(F_SETPIPE_SZ) takes plain integers.
+        unsafe { syscall3(SYS_FCNTL, 0, F_SETPIPE_SZ, 4096) };
+        pause_forever();
+    }
+
+    while read_exact(chan, &mut request)? {
+        let (reply, extra) = buf.split_at_mut(REPLY_LEN);
+        let reply: &mut [u8; REPLY_LEN] = reply.try_into().unwrap();
+        match mode {
+            Mode::Echo => write_all(chan, &request)?,
+            Mode::Hang => {
+                // Read on, so the input ending is seen, but never reply.
+                while read(chan, reply)? != 0 {}
+                return Ok(());
+            }
+            Mode::Exit => return Ok(()),
+            Mode::Crash => {
+                handle(&request, reply);
+                write_all(chan, &reply[..REPLY_LEN / 2])?;
+                crash();
+            }
+            Mode::Short => {
+                handle(&request, reply);
+                write_all(chan, &reply[..REPLY_LEN / 2])?;
+            }
+            Mode::Long => {
+                handle(&request, reply);
+                extra.fill(EXTRA);
+                // One write of all of it: a pipe takes it whole.
+                write_all(chan, &buf[..])?;
+            }
+            Mode::Garbage => {
+                reply.fill(GARBAGE);
+                write_all(chan, reply)?;
+            }
+            Mode::Split => {
+                handle(&request, reply);
+                write_all(chan, reply)?;
+                write_all(chan, &request)?;
+            }
+            Mode::ForkHang => {
+                // Parent and child alike; a failed fork leaves the parent.
+                fork();
+                pause_forever();
+            }
+            Mode::Slow => {
+                let delay: [i64; 2] = [0, SLOW_NS];
+                // SAFETY: `delay` is a struct timespec the call only reads;
+                // the remaining time is not asked for (NULL).
+                unsafe { syscall3(SYS_NANOSLEEP, delay.as_ptr() as usize, 0, 0) };
+                write_all(chan, &request)?;
+            }
+            Mode::Syscall => {
+                // SAFETY: getpid takes no arguments.
+                unsafe { syscall3(SYS_GETPID, 0, 0, 0) };
+                write_all(chan, &request)?;
+            }
+            Mode::Escape => {
+                let result = escape(u32::from_ne_bytes(request));
+                write_all(chan, &result.to_ne_bytes())?;
+            }
+            // It never reads: see above.
+            Mode::Shrink => {}
+        }
+    }
+    Ok(())
+}
+
+/// One read into `buf`: the byte count, 0 at end of input.
+fn read(chan: &mut Stdio, buf: &mut [u8]) -> Result<usize, Error> {
+    match chan.read(buf) {
+        n if n < 0 => Err(Error::Io(n)),
+        n => Ok(n as usize),
+    }
+}
+
+/// Makes escape attempt `id`; returns the result of its last system call,
+/// or -ENOSYS for an unknown id. The paths without a leading `/` are
+/// relative to the handler's working directory.
+fn escape(id: u32) -> i64 {
+    let result = match id {
+        // Make the kernel run a program of our choice as root.
+        0 => with_file(c"/proc/sys/kernel/modprobe", O_WRONLY, |fd| {
+            umd_rt::write(fd, b"/tmp/pwned\n")
+        }),
+        // Read a file only root may read.
+        1 => with_file(c"secret", O_RDONLY, |fd| umd_rt::read(fd, &mut [0u8; 1])),
+        // Write a file only root may write.
+        2 => with_file(c"owned", O_WRONLY | O_APPEND, |fd| umd_rt::write(fd, b"x")),
+        // SAFETY: kill takes plain integers; signal 0 only checks for
+        // permission.
+        3 => unsafe { syscall3(SYS_KILL, 1, 0, 0) },
+        4 => {
+            let pid = fork();
+            if pid == 0 {
+                umd_rt::exit(0);
+            }
+            if pid > 0 {
+                // SAFETY: wait4 on our child, with NULL for the status and
+                // the usage it could fill in.
+                unsafe { syscall6(SYS_WAIT4, pid as usize, 0, 0, 0, 0, 0) };
+            }
+            pid
+        }
+        5 => {
+            // SAFETY: socket takes plain integers.
+            let fd = unsafe { syscall3(SYS_SOCKET, AF_INET, SOCK_STREAM, 0) };
+            close(fd);
+            fd
+        }
+        6 => {
+            // SAFETY: PTRACE_ATTACH and PTRACE_DETACH take no pointers
+            // (addr and data are 0).
+            unsafe {
+                let ret = syscall6(SYS_PTRACE, PTRACE_ATTACH, 1, 0, 0, 0, 0);
+                if ret == 0 {
+                    syscall6(SYS_PTRACE, PTRACE_DETACH, 1, 0, 0, 0, 0);
+                }
+                ret
+            }
+        }
+        7 => with_file(c"/dev/kmsg", O_WRONLY, |fd| {
+            umd_rt::write(fd, b"umd escape\n")
+        }),
+        8 => with_file(c"/proc/1/environ", O_RDONLY, |fd| {
+            umd_rt::read(fd, &mut [0u8; 64])
+        }),
+        // SAFETY: the source, target and type are NUL-terminated strings
+        // that outlive the call; no data (NULL).
+        9 => unsafe {
+            syscall6(
+                SYS_MOUNT,
+                c"none".as_ptr() as usize,
+                c".".as_ptr() as usize,
+                c"tmpfs".as_ptr() as usize,
+                0,
+                0,
+                0,
+            )
+        },
+        // SAFETY: a NULL image of length 0 is never read; the parameters
+        // are an empty NUL-terminated string.
+        10 => unsafe { syscall3(SYS_INIT_MODULE, 0, 0, c"".as_ptr() as usize) },
+        // SAFETY: unshare takes plain flags.
+        11 => unsafe { syscall3(SYS_UNSHARE, CLONE_NEWUSER, 0, 0) },
+        // SAFETY: the path is a NUL-terminated string that outlives the
+        // call.
+        12 => unsafe { syscall3(SYS_MKDIR, c"escape".as_ptr() as usize, 0o777, 0) },
+        // SAFETY: setuid takes a plain integer.
+        13 => unsafe { syscall3(SYS_SETUID, 0, 0, 0) },
+        // SAFETY: the path is a NUL-terminated string that outlives the
+        // call.
+        14 => unsafe { syscall3(SYS_CHROOT, c"..".as_ptr() as usize, 0, 0) },
+        _ => return UNKNOWN_ATTEMPT,
+    };
+    result as i64
+}
+
+/// Opens `path` with `flags` and, if that works, returns what `io` returns
+/// for the file descriptor, which is closed then; else the open's error.
+fn with_file(path: &CStr, flags: usize, io: impl FnOnce(usize) -> isize) -> isize {
+    // SAFETY: `path` is NUL-terminated and outlives the call; no flag
+    // creates a file, so the mode is not used.
+    let fd = unsafe { syscall3(SYS_OPEN, path.as_ptr() as usize, flags, 0) };
+    if fd < 0 {
+        return fd;
+    }
+    let result = io(fd as usize);
+    close(fd);
+    result
+}
+
+/// Closes `fd` if it is one (not a negative errno).
+fn close(fd: isize) {
+    if fd >= 0 {
+        // SAFETY: close takes a plain integer, a descriptor of ours.
+        unsafe { syscall3(SYS_CLOSE, fd as usize, 0, 0) };
+    }
+}
+
+/// Forks: the child's pid in the parent, 0 in the child, or a negative
+/// errno.
+fn fork() -> isize {
+    // SAFETY: clone with only the exit signal and no new stack is fork: the
+    // child continues from here with a copy of our memory and registers,
+    // which this single-threaded process is ready for.
+    unsafe { syscall6(SYS_CLONE, SIGCHLD, 0, 0, 0, 0, 0) }
+}
+
+/// Waits for signals forever; one that is not ignored ends the process.
+fn pause_forever() -> ! {
+    loop {
+        // SAFETY: pause takes no arguments.
+        unsafe { syscall3(SYS_PAUSE, 0, 0, 0) };
+    }
+}
+
+/// Crashes the process with an invalid instruction (SIGILL).
+fn crash() -> ! {
+    // SAFETY: ud2 raises #UD, which kills the process; nothing follows.
+    unsafe { core::arch::asm!("ud2", options(noreturn)) }
+}
