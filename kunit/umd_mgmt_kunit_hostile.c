@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the user mode driver management library against handlers
- * that misbehave on purpose: the sample handler picks its behaviour from its
- * name, the UMD's driver name. Each case checks the error the library
- * returns, that it came within the timeout, that nothing of the bad handler
- * is left, and that the same struct umd_mgmt then serves a good handler.
+ * that misbehave on purpose and do not confine themselves: the hostile
+ * handler picks its behaviour from its name, the UMD's driver name. Each
+ * case checks the error the library returns, that it came within the
+ * request's deadline plus a second, that nothing of the bad handler is
+ * left, and that the same struct umd_mgmt then serves a good handler.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -21,17 +25,38 @@
 #define REPLY_LEN SZ_128K
 #define GOOD_NAME "umd_hostile_good"
 #define TIMEOUT_MS 300
+/* What a call may take beyond its deadline. */
+#define SLACK_MS 1000
 
 struct hostile {
 	struct umd_mgmt mgmt;
 	u8 *reply;
 };
 
-static int load(struct hostile *h, const char *name)
+static int load_blob(struct hostile *h, const char *name, char *start,
+		     char *end)
 {
 	h->mgmt.info.driver_name = name;
-	return umd_mgmt_load(&h->mgmt, umd_mgmt_kunit_handler_start,
-			     umd_mgmt_kunit_handler_end);
+	return umd_mgmt_load(&h->mgmt, start, end);
+}
+
+/* A handler that does not cooperate, named for what it does. */
+static int load(struct hostile *h, const char *name)
+{
+	return load_blob(h, name, umd_mgmt_kunit_hostile_start,
+			 umd_mgmt_kunit_hostile_end);
+}
+
+/* The sample handler. */
+static int load_good(struct hostile *h)
+{
+	return load_blob(h, GOOD_NAME, umd_mgmt_kunit_handler_start,
+			 umd_mgmt_kunit_handler_end);
+}
+
+static unsigned int ms_since(unsigned long start)
+{
+	return jiffies_to_msecs(jiffies - start);
 }
 
 /*
@@ -54,20 +79,46 @@ static int checked_request(struct hostile *h, u32 offset)
 	return 0;
 }
 
+static int echo_request(struct hostile *h, u32 value)
+{
+	u32 reply = ~value;
+	int err;
+
+	err = umd_mgmt_send_recv(&h->mgmt, &value, sizeof(value), &reply,
+				 sizeof(reply));
+	if (!err && reply != value)
+		err = -EINVAL;
+	return err;
+}
+
+/* The same structure serves a good handler next. */
+static void expect_recovery(struct kunit *test)
+{
+	struct hostile *h = test->priv;
+
+	umd_mgmt_unload(&h->mgmt);
+	KUNIT_ASSERT_EQ(test, load_good(h), 0);
+	KUNIT_EXPECT_EQ(test, checked_request(h, 42), 0);
+	KUNIT_EXPECT_EQ(test, checked_request(h, 7), 0);
+}
+
 /* Checks that the handler named @bad fails with @expected, then recovers. */
 static void expect_hostile(struct kunit *test, const char *bad, int expected)
 {
 	struct hostile *h = test->priv;
 	struct umd_mgmt_stats stats;
 	unsigned long start;
+	unsigned int took;
 	int err;
 
 	KUNIT_ASSERT_EQ(test, load(h, bad), 0);
 	start = jiffies;
 	err = checked_request(h, 42);
+	took = ms_since(start);
+	kunit_info(test, "%s: %d after %u ms\n", bad, err, took);
 	KUNIT_EXPECT_EQ(test, err, expected);
-	KUNIT_EXPECT_LT_MSG(test, jiffies_to_msecs(jiffies - start),
-			    TIMEOUT_MS + 2000, "%s took too long", bad);
+	KUNIT_EXPECT_LT_MSG(test, took, TIMEOUT_MS + SLACK_MS,
+			    "%s took too long", bad);
 
 	/* A failed exchange leaves no handler behind; a garbage reply is not a failed exchange. */
 	umd_mgmt_get_stats(&h->mgmt, &stats);
@@ -82,12 +133,9 @@ static void expect_hostile(struct kunit *test, const char *bad, int expected)
 	}
 	KUNIT_EXPECT_EQ(test, stats.timeouts, expected == -ETIMEDOUT);
 
-	/* The same structure serves a good handler next. */
 	umd_mgmt_unload(&h->mgmt);
 	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(bad), 0);
-	KUNIT_ASSERT_EQ(test, load(h, GOOD_NAME), 0);
-	KUNIT_EXPECT_EQ(test, checked_request(h, 42), 0);
-	KUNIT_EXPECT_EQ(test, checked_request(h, 7), 0);
+	expect_recovery(test);
 }
 
 static void umd_mgmt_hostile_hang(struct kunit *test)
@@ -107,7 +155,7 @@ static void umd_mgmt_hostile_crash(struct kunit *test)
 
 static void umd_mgmt_hostile_short(struct kunit *test)
 {
-	/* Half a reply and silence: only the timeout can tell. */
+	/* Half a reply and silence: only the deadline can tell. */
 	expect_hostile(test, "umd_hostile_short", -ETIMEDOUT);
 }
 
@@ -152,10 +200,7 @@ static void umd_mgmt_hostile_split(struct kunit *test)
 		rejected += !!err;
 	}
 	KUNIT_EXPECT_GE(test, rejected, 10);
-
-	umd_mgmt_unload(&h->mgmt);
-	KUNIT_ASSERT_EQ(test, load(h, GOOD_NAME), 0);
-	KUNIT_EXPECT_EQ(test, checked_request(h, 42), 0);
+	expect_recovery(test);
 }
 
 static void umd_mgmt_hostile_backoff(struct kunit *test)
@@ -165,7 +210,7 @@ static void umd_mgmt_hostile_backoff(struct kunit *test)
 	int i;
 
 	/* Failures interrupted by a success do not back off... */
-	KUNIT_ASSERT_EQ(test, load(h, GOOD_NAME), 0);
+	KUNIT_ASSERT_EQ(test, load_good(h), 0);
 	for (i = 0; i < UMD_MGMT_BACKOFF_FAILURES - 1; i++)
 		KUNIT_EXPECT_EQ(test, overlong_request(h), -ETIMEDOUT);
 	KUNIT_EXPECT_EQ(test, checked_request(h, 1), 0);
@@ -189,56 +234,353 @@ static void umd_mgmt_hostile_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, checked_request(h, 1), -EPIPE);
 	KUNIT_EXPECT_EQ(test, h->mgmt.stats.starts, starts + 1);
 	KUNIT_EXPECT_EQ(test, checked_request(h, 1), -EHOSTDOWN);
-
-	/* A good handler, loaded anew, ends the back-off. */
-	umd_mgmt_unload(&h->mgmt);
-	KUNIT_ASSERT_EQ(test, load(h, GOOD_NAME), 0);
-	KUNIT_EXPECT_EQ(test, checked_request(h, 1), 0);
+	expect_recovery(test);
 }
 
-struct signalled_request {
+/* The caller's own mistakes cost the handler nothing. */
+static void umd_mgmt_hostile_caller_errors(struct kunit *test)
+{
+	struct hostile *h = test->priv;
+	u32 value = 1;
+	pid_t pid;
+
+	KUNIT_ASSERT_EQ(test, load(h, "umd_caller_echo"), 0);
+	pid = h->mgmt.stats.pid;
+	KUNIT_EXPECT_EQ(test, umd_mgmt_send_recv(&h->mgmt, NULL, 4, &value, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_send_recv(&h->mgmt, &value, 0, &value, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_send_recv(&h->mgmt, &value, 4, NULL, 4),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, h->mgmt.failures, 0);
+	KUNIT_EXPECT_EQ(test, h->mgmt.stats.pid, pid);
+	KUNIT_EXPECT_EQ(test, echo_request(h, 5), 0);
+	KUNIT_EXPECT_EQ(test, h->mgmt.stats.pid, pid);
+}
+
+struct background_request {
 	struct hostile *h;
 	struct completion done;
 	int err;
-	unsigned long took;
+	unsigned int took;
 };
 
-static int signalled_request_fn(void *data)
+static int background_request_fn(void *data)
 {
-	struct signalled_request *s = data;
+	struct background_request *r = data;
 	unsigned long start = jiffies;
 
 	allow_signal(SIGKILL);
-	s->err = checked_request(s->h, 3);
-	s->took = jiffies - start;
-	complete(&s->done);
+	r->err = echo_request(r->h, 3);
+	r->took = ms_since(start);
+	complete(&r->done);
 	return 0;
 }
 
-static void umd_mgmt_hostile_fatal_signal(struct kunit *test)
+/* Starts a request in a kthread; returns the task, with a reference. */
+static struct task_struct *start_request(struct kunit *test,
+					 struct background_request *r)
 {
-	struct hostile *h = test->priv;
-	struct signalled_request s = { .h = h };
 	struct task_struct *task;
 
-	/* A caller killed while a hung handler keeps it waiting. */
-	h->mgmt.timeout_ms = 60000;
-	KUNIT_ASSERT_EQ(test, load(h, "umd_signal_hang"), 0);
-	init_completion(&s.done);
-	task = kthread_run(signalled_request_fn, &s, "umd_kunit_caller");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	r->h = test->priv;
+	init_completion(&r->done);
+	task = kthread_run(background_request_fn, r, "umd_kunit_caller");
+	if (IS_ERR(task))
+		return NULL;
 	get_task_struct(task);
-	msleep(200);
-	send_sig(SIGKILL, task, 1);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&s.done, 10 * HZ));
+	return task;
+}
+
+static void end_request(struct background_request *r,
+			struct task_struct *task)
+{
+	wait_for_completion(&r->done);
 	kthread_stop(task);
 	put_task_struct(task);
+}
 
-	KUNIT_EXPECT_TRUE(test, s.err == -ERESTARTSYS || s.err == -EINTR);
-	KUNIT_EXPECT_LT(test, jiffies_to_msecs(s.took), 5000);
+/*
+ * A caller's signal while it waits for the reply: the caller gets
+ * -ERESTARTSYS at once, and the handler is kept; the next request drops
+ * the late reply and gets its own.
+ */
+static void umd_mgmt_hostile_caller_signal(struct kunit *test)
+{
+	struct hostile *h = test->priv;
+	struct background_request r;
+	struct task_struct *task;
+	pid_t pid;
+
+	/* It replies after 300 ms; nanosleep needs more than strict mode. */
+	h->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	h->mgmt.timeout_ms = 2000;
+	KUNIT_ASSERT_EQ(test, load(h, "umd_signal_slow"), 0);
+	pid = h->mgmt.stats.pid;
+
+	task = start_request(test, &r);
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	msleep(100);
+	send_sig(SIGKILL, task, 1);
+	end_request(&r, task);
+
+	KUNIT_EXPECT_EQ(test, r.err, -ERESTARTSYS);
+	KUNIT_EXPECT_LT(test, r.took, 1000);
 	/* The caller's signal is not the handler's failure. */
 	KUNIT_EXPECT_EQ(test, h->mgmt.failures, 0);
-	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes("umd_signal_hang"), 0);
+	KUNIT_EXPECT_EQ(test, h->mgmt.stats.pid, pid);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes("umd_signal_slow"), 1);
+	KUNIT_EXPECT_EQ(test, echo_request(h, 9), 0);
+	KUNIT_EXPECT_EQ(test, h->mgmt.stats.pid, pid);
+}
+
+/*
+ * Whoever waits for the lock behind a request to a hung handler waits no
+ * longer than the request's deadline and a stop.
+ */
+static void umd_mgmt_hostile_lock_bounded(struct kunit *test)
+{
+	struct hostile *h = test->priv;
+	struct background_request r;
+	struct umd_mgmt_stats stats;
+	struct task_struct *task;
+	unsigned long start;
+	unsigned int took;
+
+	h->mgmt.timeout_ms = 2000;
+	KUNIT_ASSERT_EQ(test, load(h, "umd_lock_hang"), 0);
+	task = start_request(test, &r);
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	msleep(200);
+
+	start = jiffies;
+	umd_mgmt_get_stats(&h->mgmt, &stats);
+	took = ms_since(start);
+	end_request(&r, task);
+
+	kunit_info(test, "get_stats behind a hung request: %u ms\n", took);
+	KUNIT_EXPECT_EQ(test, r.err, -ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, r.took, 2000 + SLACK_MS);
+	KUNIT_EXPECT_LT(test, took, 2000 + SLACK_MS);
+	KUNIT_EXPECT_EQ(test, stats.timeouts, 1);
+
+	/* Unload behind a hung request, likewise. */
+	task = start_request(test, &r);
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	msleep(200);
+	start = jiffies;
+	umd_mgmt_unload(&h->mgmt);
+	took = ms_since(start);
+	end_request(&r, task);
+	kunit_info(test, "unload behind a hung request: %u ms\n", took);
+	KUNIT_EXPECT_LT(test, took, 2000 + UMD_MGMT_STOP_WAIT_MS + SLACK_MS);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes("umd_lock_hang"), 0);
+}
+
+/* A confined handler cannot fork: only the deadline ends the request. */
+static void umd_mgmt_hostile_fork_hang(struct kunit *test)
+{
+	struct hostile *h = test->priv;
+
+	/* Without the syscall filter, for the other limits to be tested. */
+	h->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	expect_hostile(test, "umd_hostile_forkhang", -ETIMEDOUT);
+}
+
+/*
+ * Sends an @in_len-byte request to the handler @name, which cannot answer
+ * it, and checks that the call ended by its deadline.
+ */
+static void expect_deadline(struct kunit *test, const char *name,
+			    size_t in_len)
+{
+	struct hostile *h = test->priv;
+	unsigned long start = jiffies;
+	unsigned int took;
+	int err;
+
+	err = umd_mgmt_send_recv(&h->mgmt, h->reply, in_len, h->reply,
+				 REPLY_LEN);
+	took = ms_since(start);
+	kunit_info(test, "%s: %zu-byte request: %d after %u ms\n", name,
+		   in_len, err, took);
+	KUNIT_EXPECT_EQ(test, err, -ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, took, TIMEOUT_MS + SLACK_MS);
+}
+
+/*
+ * An unconfined handler can fork, and its child keeps the reply pipe open
+ * after the handler is killed: the request still ends by its deadline,
+ * but the child survives (it is a documented cost of UMD_MGMT_UNCONFINED).
+ */
+static void umd_mgmt_hostile_fork_hang_unconfined(struct kunit *test)
+{
+	const char *name = "umd_unconf_forkhang";
+	struct hostile *h = test->priv;
+	int left;
+
+	h->mgmt.flags = UMD_MGMT_UNCONFINED;
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	expect_deadline(test, name, sizeof(u32));
+	umd_mgmt_unload(&h->mgmt);
+	left = umd_mgmt_kunit_kill_all(name);
+	kunit_info(test, "%s: %d child left after the unload\n", name, left);
+	KUNIT_EXPECT_EQ(test, left, 1);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
+	h->mgmt.flags = 0;
+	expect_recovery(test);
+}
+
+/*
+ * A handler that shrinks its stdin pipe and stops reading: a request larger
+ * than the pipe cannot be written, and the writer waits no longer than the
+ * deadline.
+ */
+static void umd_mgmt_hostile_shrink(struct kunit *test)
+{
+	const char *name = "umd_hostile_shrink";
+	struct hostile *h = test->priv;
+
+	h->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	/* Let it shrink the pipe before the request comes. */
+	msleep(100);
+	expect_deadline(test, name, SZ_64K);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
+	h->mgmt.flags = 0;
+	expect_recovery(test);
+}
+
+/* A stopped handler: the request ends by its deadline, SIGKILL ends it. */
+static void umd_mgmt_hostile_stopped(struct kunit *test)
+{
+	const char *name = "umd_stopped_hang";
+	struct hostile *h = test->priv;
+
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	KUNIT_ASSERT_EQ(test, kill_pid(h->mgmt.info.tgid, SIGSTOP, 1), 0);
+	expect_deadline(test, name, sizeof(u32));
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
+	expect_recovery(test);
+}
+
+struct pipe_holder {
+	struct pipe_inode_info *pipe;
+	struct completion locked;
+	struct completion release;
+};
+
+static int pipe_holder_fn(void *data)
+{
+	struct pipe_holder *p = data;
+
+	pipe_lock(p->pipe);
+	complete(&p->locked);
+	wait_for_completion(&p->release);
+	pipe_unlock(p->pipe);
+	return 0;
+}
+
+static bool task_in_state(struct task_struct *task, unsigned int state)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (READ_ONCE(task->__state) == state)
+			return true;
+		msleep(20);
+	}
+	return false;
+}
+
+/*
+ * A handler in an uninterruptible sleep, which SIGKILL cannot end: here,
+ * blocked on the lock of its stdin pipe, which a kthread holds. Unloading
+ * it waits at most UMD_MGMT_STOP_WAIT_MS; it exits once the lock is free.
+ */
+static void umd_mgmt_hostile_uninterruptible(struct kunit *test)
+{
+	const char *name = "umd_dstate_hang";
+	struct hostile *h = test->priv;
+	struct task_struct *task, *holder;
+	struct pipe_holder p;
+	struct file *stdin;
+	unsigned long start;
+	unsigned int took;
+	bool in_d;
+	int left;
+
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	/* Let it block in read(0), without the pipe lock. */
+	msleep(100);
+	task = umd_mgmt_kunit_task(&h->mgmt);
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	stdin = get_file(h->mgmt.info.pipe_to_umh);
+
+	p.pipe = get_pipe_info(stdin, false);
+	init_completion(&p.locked);
+	init_completion(&p.release);
+	holder = kthread_run(pipe_holder_fn, &p, "umd_kunit_pipe");
+	if (IS_ERR(holder)) {
+		fput(stdin);
+		put_task_struct(task);
+		KUNIT_FAIL(test, "no pipe holder");
+		return;
+	}
+	wait_for_completion(&p.locked);
+
+	/* Stopped and continued, its read() restarts on the locked pipe. */
+	kill_pid(h->mgmt.info.tgid, SIGSTOP, 1);
+	task_in_state(task, TASK_STOPPED);
+	kill_pid(h->mgmt.info.tgid, SIGCONT, 1);
+	in_d = task_in_state(task, TASK_UNINTERRUPTIBLE);
+
+	start = jiffies;
+	umd_mgmt_unload(&h->mgmt);
+	took = ms_since(start);
+
+	complete(&p.release);
+	left = umd_mgmt_kunit_wait_gone(name, 2000);
+	fput(stdin);
+	put_task_struct(task);
+
+	kunit_info(test, "%s: in D state: %d, unload took %u ms, %d left once the lock was free\n",
+		   name, in_d, took, left);
+	KUNIT_EXPECT_TRUE(test, in_d);
+	KUNIT_EXPECT_LT(test, took, UMD_MGMT_STOP_WAIT_MS + SLACK_MS);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	expect_recovery(test);
+}
+
+/* A post_start that talks to a handler that never answers. */
+static int talking_post_start(struct umd_mgmt *mgmt)
+{
+	u32 hello = 0x55, reply;
+
+	return umd_send_recv(&mgmt->info, &hello, sizeof(hello), &reply,
+			     sizeof(reply));
+}
+
+static void umd_mgmt_hostile_post_start_hang(struct kunit *test)
+{
+	const char *name = "umd_handshake_hang";
+	struct hostile *h = test->priv;
+	unsigned long start;
+	unsigned int took;
+	int err;
+
+	h->mgmt.post_start = talking_post_start;
+	start = jiffies;
+	err = load(h, name);
+	took = ms_since(start);
+	kunit_info(test, "%s: load %d after %u ms\n", name, err, took);
+	KUNIT_EXPECT_EQ(test, err, -ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, took, TIMEOUT_MS + SLACK_MS);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
+
+	/* The same handshake with a handler that answers. */
+	KUNIT_EXPECT_EQ(test, load(h, "umd_handshake_echo"), 0);
+	KUNIT_EXPECT_EQ(test, echo_request(h, 6), 0);
 }
 
 static int hostile_init(struct kunit *test)
@@ -275,8 +617,16 @@ static struct kunit_case umd_mgmt_hostile_cases[] = {
 	KUNIT_CASE(umd_mgmt_hostile_long),
 	KUNIT_CASE(umd_mgmt_hostile_garbage),
 	KUNIT_CASE(umd_mgmt_hostile_split),
-	KUNIT_CASE(umd_mgmt_hostile_backoff),
-	KUNIT_CASE(umd_mgmt_hostile_fatal_signal),
+	KUNIT_CASE_SLOW(umd_mgmt_hostile_backoff),
+	KUNIT_CASE(umd_mgmt_hostile_caller_errors),
+	KUNIT_CASE(umd_mgmt_hostile_caller_signal),
+	KUNIT_CASE_SLOW(umd_mgmt_hostile_lock_bounded),
+	KUNIT_CASE(umd_mgmt_hostile_fork_hang),
+	KUNIT_CASE(umd_mgmt_hostile_fork_hang_unconfined),
+	KUNIT_CASE(umd_mgmt_hostile_shrink),
+	KUNIT_CASE(umd_mgmt_hostile_stopped),
+	KUNIT_CASE_SLOW(umd_mgmt_hostile_uninterruptible),
+	KUNIT_CASE(umd_mgmt_hostile_post_start_hang),
 	{}
 };
 

@@ -8,11 +8,9 @@
  * at that offset, if inside the reply, is 1.
  */
 #include <kunit/test.h>
-#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
-#include <linux/seccomp.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/usermode_driver_mgmt.h>
@@ -308,36 +306,6 @@ static void umd_mgmt_test_bad_blob(struct kunit *test)
 	expect_request_ok(test, t, 12);
 }
 
-static void umd_mgmt_test_least_privilege(struct kunit *test)
-{
-	struct umd_test *t = test->priv;
-	const struct cred *cred;
-	struct task_struct *task;
-
-	KUNIT_ASSERT_EQ(test, load(t), 0);
-	/* The handler confines itself before its first request. */
-	expect_request_ok(test, t, 1);
-
-	rcu_read_lock();
-	task = pid_task(t->mgmt.info.tgid, PIDTYPE_PID);
-	if (!task) {
-		rcu_read_unlock();
-		KUNIT_FAIL(test, "no handler task");
-		return;
-	}
-	cred = __task_cred(task);
-	KUNIT_EXPECT_TRUE(test, cap_isclear(cred->cap_effective));
-	KUNIT_EXPECT_TRUE(test, cap_isclear(cred->cap_permitted));
-	KUNIT_EXPECT_TRUE(test, cap_isclear(cred->cap_inheritable));
-	KUNIT_EXPECT_TRUE(test, cap_isclear(cred->cap_bset));
-	KUNIT_EXPECT_TRUE(test, cap_isclear(cred->cap_ambient));
-	KUNIT_EXPECT_TRUE(test, task_no_new_privs(task));
-#ifdef CONFIG_SECCOMP
-	KUNIT_EXPECT_EQ(test, READ_ONCE(task->seccomp.mode), SECCOMP_MODE_STRICT);
-#endif
-	rcu_read_unlock();
-}
-
 static int umd_mgmt_test_init(struct kunit *test)
 {
 	struct umd_test *t;
@@ -374,7 +342,6 @@ static struct kunit_case umd_mgmt_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_test_no_loader),
 	KUNIT_CASE(umd_mgmt_test_unload),
 	KUNIT_CASE(umd_mgmt_test_bad_blob),
-	KUNIT_CASE(umd_mgmt_test_least_privilege),
 	{}
 };
 

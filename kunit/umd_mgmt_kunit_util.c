@@ -3,12 +3,20 @@
  * What the tests of both the C and the Rust API need to see and do to
  * handler processes from outside the library.
  */
+#include <linux/delay.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
+#include <linux/usermode_driver_mgmt.h>
 #include <linux/wait.h>
 
 #include "umd_mgmt_kunit_util.h"
+
+/* Whether @p is named @comm: a task's comm holds the first 15 bytes only. */
+static bool umd_mgmt_kunit_named(struct task_struct *p, const char *comm)
+{
+	return !strncmp(p->comm, comm, sizeof(p->comm) - 1);
+}
 
 /**
  * umd_mgmt_kunit_processes - count live processes with a given name
@@ -23,9 +31,27 @@ int umd_mgmt_kunit_processes(const char *comm)
 
 	rcu_read_lock();
 	for_each_process(p)
-		if (!p->exit_state && !strcmp(p->comm, comm))
+		if (!p->exit_state && umd_mgmt_kunit_named(p, comm))
 			n++;
 	rcu_read_unlock();
+	return n;
+}
+
+/**
+ * umd_mgmt_kunit_wait_gone - wait for the processes with a given name to go
+ * @comm: process name (task comm)
+ * @ms: how long to wait at most, in milliseconds
+ *
+ * Return: the number of them still there at the end.
+ */
+int umd_mgmt_kunit_wait_gone(const char *comm, unsigned int ms)
+{
+	int n;
+
+	while ((n = umd_mgmt_kunit_processes(comm)) && ms >= 20) {
+		msleep(20);
+		ms -= 20;
+	}
 	return n;
 }
 
@@ -83,4 +109,46 @@ int umd_mgmt_kunit_kill_nr(pid_t nr)
 	err = umd_mgmt_kunit_kill(pid);
 	put_pid(pid);
 	return err;
+}
+
+/**
+ * umd_mgmt_kunit_kill_all - SIGKILL every process with a given name, and wait
+ * @comm: process name (task comm)
+ *
+ * For processes a test cannot reach through the library, such as the
+ * children of an unconfined handler.
+ *
+ * Return: the number of processes killed.
+ */
+int umd_mgmt_kunit_kill_all(const char *comm)
+{
+	struct task_struct *p;
+	struct pid *pids[16];
+	int i, n = 0;
+
+	rcu_read_lock();
+	for_each_process(p)
+		if (!p->exit_state && umd_mgmt_kunit_named(p, comm) &&
+		    n < ARRAY_SIZE(pids))
+			pids[n++] = get_pid(task_tgid(p));
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++) {
+		umd_mgmt_kunit_kill(pids[i]);
+		put_pid(pids[i]);
+	}
+	return n;
+}
+
+/**
+ * umd_mgmt_kunit_task - the task of a handler
+ * @mgmt: the handler's manager
+ *
+ * Return: the handler's task, with a reference the caller puts with
+ * put_task_struct(), or NULL if no handler runs.
+ */
+struct task_struct *umd_mgmt_kunit_task(struct umd_mgmt *mgmt)
+{
+	return mgmt->info.tgid ? get_pid_task(mgmt->info.tgid, PIDTYPE_PID) :
+				 NULL;
 }

@@ -5,10 +5,15 @@
 #include <linux/types.h>
 
 struct pid;
+struct task_struct;
+struct umd_mgmt;
 
 int umd_mgmt_kunit_processes(const char *comm);
+int umd_mgmt_kunit_wait_gone(const char *comm, unsigned int ms);
 bool umd_mgmt_kunit_exited(struct pid *pid);
 int umd_mgmt_kunit_kill(struct pid *pid);
 int umd_mgmt_kunit_kill_nr(pid_t nr);
+int umd_mgmt_kunit_kill_all(const char *comm);
+struct task_struct *umd_mgmt_kunit_task(struct umd_mgmt *mgmt);
 
 #endif /* _UMD_MGMT_KUNIT_UTIL_H */

@@ -14,6 +14,8 @@ use kernel::{
 };
 
 static HANDLER: &[u8] = include_bytes!("umd_mgmt_handler");
+/// The hostile handler: with a name ending in `_hang`, it never replies.
+static HOSTILE: &[u8] = include_bytes!("umd_mgmt_hostile_handler");
 const NAME: &CStr = c_str!("umd_rust_kunit");
 const REPLY_LEN: usize = 128 * 1024;
 const SIZES: MessageSizes = MessageSizes {
@@ -303,7 +305,7 @@ extern "C" fn umd_mgmt_rust_test_timeout_and_stats(_test: *mut bindings::kunit) 
         return check!(false);
     };
     hang.set_timeout_ms(200);
-    let loaded = hang.load(HANDLER);
+    let loaded = hang.load(HOSTILE);
     check!(loaded.is_ok());
     check!(hang.send_recv(&1u32.to_ne_bytes(), &mut reply[..]) == Err(ETIMEDOUT));
     let stats = hang.stats();

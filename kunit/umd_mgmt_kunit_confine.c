@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the confinement the library gives a handler before its
+ * exec: what the kernel sees of the handler process, and what a hostile
+ * handler that does not confine itself gets when it tries to get out.
+ *
+ * The escape attempts run without the syscall filter, so that the other
+ * layers (identity, capabilities, chroot, resource limits) are tested on
+ * their own; the filter is tested on its own too. An unconfined handler
+ * making the same attempts is the control: they succeed there.
+ */
+#include <kunit/test.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seccomp.h>
+#include <linux/usermode_driver_mgmt.h>
+
+#include "umd_mgmt_handler_blob.h"
+#include "umd_mgmt_kunit_util.h"
+
+#define TIMEOUT_MS 1000
+
+/* Attempt ids of the hostile handler's "escape" mode, and what they try. */
+static const struct escape {
+	u32 id;
+	const char *what;
+	/* safe for an unconfined handler in a KUnit kernel: the control */
+	bool control;
+} escapes[] = {
+	{ 0, "write /proc/sys/kernel/modprobe" },
+	{ 1, "read a root-only file (0600)", true },
+	{ 2, "write a root-owned file (0644)", true },
+	{ 3, "signal init: kill(1, 0)", true },
+	{ 4, "fork", true },
+	{ 5, "open a network socket" },
+	{ 6, "ptrace init" },
+	{ 7, "write /dev/kmsg" },
+	{ 8, "read /proc/1/environ" },
+	{ 9, "mount a tmpfs" },
+	{ 10, "load a module" },
+	{ 11, "create a user namespace" },
+	{ 12, "create a directory", true },
+	{ 13, "setuid(0)" },
+	{ 14, "chroot(\"..\")" },
+};
+
+struct confine {
+	struct umd_mgmt mgmt;
+};
+
+static int load(struct confine *c, const char *name, bool hostile)
+{
+	c->mgmt.info.driver_name = name;
+	if (hostile)
+		return umd_mgmt_load(&c->mgmt, umd_mgmt_kunit_hostile_start,
+				     umd_mgmt_kunit_hostile_end);
+	return umd_mgmt_load(&c->mgmt, umd_mgmt_kunit_handler_start,
+			     umd_mgmt_kunit_handler_end);
+}
+
+/* What the kernel says of a handler process, read from its task. */
+struct seen {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid;
+	int ngroups;
+	bool caps_clear;
+	bool full_caps;
+	bool no_new_privs;
+	int seccomp;
+	unsigned long nproc, nofile, fsize, core, as;
+	bool root_is_own;
+	int dumpable;
+};
+
+static int see(struct confine *c, struct seen *s)
+{
+	const struct cred *cred;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct path root;
+
+	task = umd_mgmt_kunit_task(&c->mgmt);
+	if (!task)
+		return -ESRCH;
+
+	cred = get_task_cred(task);
+	s->uid = from_kuid(&init_user_ns, cred->uid);
+	s->euid = from_kuid(&init_user_ns, cred->euid);
+	s->suid = from_kuid(&init_user_ns, cred->suid);
+	s->fsuid = from_kuid(&init_user_ns, cred->fsuid);
+	s->gid = from_kgid(&init_user_ns, cred->gid);
+	s->ngroups = cred->group_info->ngroups;
+	s->caps_clear = cap_isclear(cred->cap_effective) &&
+			cap_isclear(cred->cap_permitted) &&
+			cap_isclear(cred->cap_inheritable) &&
+			cap_isclear(cred->cap_bset) &&
+			cap_isclear(cred->cap_ambient);
+	s->full_caps = cap_isidentical(cred->cap_effective, CAP_FULL_SET);
+	put_cred(cred);
+
+	s->no_new_privs = task_no_new_privs(task);
+#ifdef CONFIG_SECCOMP
+	s->seccomp = READ_ONCE(task->seccomp.mode);
+#else
+	s->seccomp = -1;
+#endif
+	s->nproc = task_rlimit(task, RLIMIT_NPROC);
+	s->nofile = task_rlimit(task, RLIMIT_NOFILE);
+	s->fsize = task_rlimit(task, RLIMIT_FSIZE);
+	s->core = task_rlimit(task, RLIMIT_CORE);
+	s->as = task_rlimit(task, RLIMIT_AS);
+
+	task_lock(task);
+	get_fs_root(task->fs, &root);
+	task_unlock(task);
+	s->root_is_own = path_equal(&root, &c->mgmt.info.wd);
+	path_put(&root);
+
+	mm = get_task_mm(task);
+	s->dumpable = mm ? get_dumpable(mm) : -1;
+	if (mm)
+		mmput(mm);
+	put_task_struct(task);
+	return 0;
+}
+
+static void expect_confined(struct kunit *test, struct seen *s, uid_t uid,
+			    gid_t gid)
+{
+	KUNIT_EXPECT_EQ(test, s->uid, uid);
+	KUNIT_EXPECT_EQ(test, s->euid, uid);
+	KUNIT_EXPECT_EQ(test, s->suid, uid);
+	KUNIT_EXPECT_EQ(test, s->fsuid, uid);
+	KUNIT_EXPECT_EQ(test, s->gid, gid);
+	KUNIT_EXPECT_EQ(test, s->ngroups, 0);
+	KUNIT_EXPECT_TRUE(test, s->caps_clear);
+	KUNIT_EXPECT_TRUE(test, s->no_new_privs);
+	KUNIT_EXPECT_EQ(test, s->nproc, 0);
+	KUNIT_EXPECT_EQ(test, s->nofile, 2);
+	KUNIT_EXPECT_EQ(test, s->fsize, 0);
+	KUNIT_EXPECT_EQ(test, s->core, 0);
+	KUNIT_EXPECT_EQ(test, s->as, UMD_CONFINED_AS_MAX);
+	KUNIT_EXPECT_TRUE(test, s->root_is_own);
+	KUNIT_EXPECT_EQ(test, s->dumpable, SUID_DUMP_DISABLE);
+}
+
+/* A seed-era manager, which sets none of the new fields, gets it all. */
+static void umd_mgmt_confine_default(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	struct seen s;
+	int err;
+
+	KUNIT_ASSERT_EQ(test, load(c, "umd_confine_default", false), 0);
+	err = see(c, &s);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	expect_confined(test, &s, UMD_MGMT_DEFAULT_UID, UMD_MGMT_DEFAULT_GID);
+	if (IS_ENABLED(CONFIG_SECCOMP))
+		KUNIT_EXPECT_EQ(test, s.seccomp, SECCOMP_MODE_STRICT);
+}
+
+static void umd_mgmt_confine_own_ids(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	struct seen s;
+
+	c->mgmt.uid = KUIDT_INIT(1234);
+	c->mgmt.gid = KGIDT_INIT(4321);
+	KUNIT_ASSERT_EQ(test, load(c, "umd_confine_ids", false), 0);
+	KUNIT_ASSERT_EQ(test, see(c, &s), 0);
+	expect_confined(test, &s, 1234, 4321);
+}
+
+/* The opt-outs are explicit, and visible in the handler's credentials. */
+static void umd_mgmt_confine_opt_outs(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	struct seen s;
+
+	c->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	KUNIT_ASSERT_EQ(test, load(c, "umd_confine_nofilter", false), 0);
+	KUNIT_ASSERT_EQ(test, see(c, &s), 0);
+	expect_confined(test, &s, UMD_MGMT_DEFAULT_UID, UMD_MGMT_DEFAULT_GID);
+	if (IS_ENABLED(CONFIG_SECCOMP))
+		KUNIT_EXPECT_EQ(test, s.seccomp, SECCOMP_MODE_DISABLED);
+	umd_mgmt_unload(&c->mgmt);
+
+	c->mgmt.flags = UMD_MGMT_UNCONFINED;
+	KUNIT_ASSERT_EQ(test, load(c, "umd_confine_unconf", false), 0);
+	KUNIT_ASSERT_EQ(test, see(c, &s), 0);
+	KUNIT_EXPECT_EQ(test, s.uid, 0);
+	KUNIT_EXPECT_TRUE(test, s.full_caps);
+	KUNIT_EXPECT_FALSE(test, s.no_new_privs);
+	KUNIT_EXPECT_FALSE(test, s.root_is_own);
+}
+
+/* Any system call but read, write and exit kills a filtered handler. */
+static void umd_mgmt_confine_syscall_filter(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	u32 value = 8, reply = 0;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_SECCOMP))
+		kunit_skip(test, "no seccomp in this kernel");
+
+	KUNIT_ASSERT_EQ(test, load(c, "umd_filter_syscall", true), 0);
+	err = umd_mgmt_send_recv(&c->mgmt, &value, 4, &reply, 4);
+	KUNIT_EXPECT_EQ(test, err, -EPIPE);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes("umd_filter_syscall"), 0);
+	umd_mgmt_unload(&c->mgmt);
+
+	/* The control: without the filter, the same handler answers. */
+	c->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	KUNIT_ASSERT_EQ(test, load(c, "umd_filter_syscall", true), 0);
+	err = umd_mgmt_send_recv(&c->mgmt, &value, 4, &reply, 4);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, reply, value);
+}
+
+/* A root-owned file in the handler's own tmpfs. */
+static int plant_file(struct confine *c, const char *name, umode_t mode)
+{
+	struct file *file;
+	loff_t pos = 0;
+	ssize_t n;
+
+	file = file_open_root_mnt(c->mgmt.info.wd.mnt, name,
+				  O_CREAT | O_WRONLY, mode);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	n = kernel_write(file, "root's\n", 7, &pos);
+	fput(file);
+	return n == 7 ? 0 : -EIO;
+}
+
+/*
+ * Runs each attempt, or with @control those an unconfined handler may make
+ * in a KUnit kernel; returns how many did not turn out as expected: fail
+ * when confined, succeed in the control.
+ */
+static int try_escapes(struct kunit *test, struct confine *c, bool control)
+{
+	int i, err, expected = 0, as_expected = 0;
+	unsigned long start;
+	unsigned int took;
+	s64 result;
+
+	for (i = 0; i < ARRAY_SIZE(escapes); i++) {
+		const struct escape *e = &escapes[i];
+
+		if (control && !e->control)
+			continue;
+		expected++;
+		result = 0;
+		start = jiffies;
+		err = umd_mgmt_send_recv(&c->mgmt, (void *)&e->id,
+					 sizeof(e->id), &result,
+					 sizeof(result));
+		took = jiffies_to_msecs(jiffies - start);
+		kunit_info(test, "%s: %s: %lld (%u ms)\n",
+			   control ? "unconfined" : "confined", e->what,
+			   result, took);
+		KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", e->what);
+		KUNIT_EXPECT_LT(test, took, TIMEOUT_MS + 1000);
+		if (!err && (control ? result >= 0 : result < 0))
+			as_expected++;
+		else
+			KUNIT_FAIL(test, "%s: %lld", e->what, result);
+	}
+	return expected - as_expected;
+}
+
+/* Loads the escaping handler @name with @flags, and has it try. */
+static void run_escapes(struct kunit *test, const char *name,
+			unsigned int flags)
+{
+	bool control = flags & UMD_MGMT_UNCONFINED;
+	struct confine *c = test->priv;
+
+	c->mgmt.flags = flags;
+	KUNIT_ASSERT_EQ(test, load(c, name, true), 0);
+	KUNIT_ASSERT_EQ(test, plant_file(c, "secret", 0600), 0);
+	KUNIT_ASSERT_EQ(test, plant_file(c, "owned", 0644), 0);
+
+	KUNIT_EXPECT_EQ(test, try_escapes(test, c, control), 0);
+	umd_mgmt_unload(&c->mgmt);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
+	KUNIT_EXPECT_NULL(test, c->mgmt.info.wd.mnt);
+}
+
+static void umd_mgmt_confine_escapes(struct kunit *test)
+{
+	/* Without the filter, which would kill it at its first attempt. */
+	run_escapes(test, "umd_confine_escape", UMD_MGMT_NO_SYSCALL_FILTER);
+}
+
+static void umd_mgmt_confine_escapes_control(struct kunit *test)
+{
+	run_escapes(test, "umd_unconf_escape", UMD_MGMT_UNCONFINED);
+}
+
+static int confine_init(struct kunit *test)
+{
+	struct confine *c;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	mutex_init(&c->mgmt.lock);
+	c->mgmt.kmod = "umd_mgmt_kunit_no_such_loader";
+	c->mgmt.timeout_ms = TIMEOUT_MS;
+	test->priv = c;
+	return 0;
+}
+
+static void confine_exit(struct kunit *test)
+{
+	struct confine *c = test->priv;
+
+	umd_mgmt_unload(&c->mgmt);
+	mutex_destroy(&c->mgmt.lock);
+}
+
+static struct kunit_case umd_mgmt_confine_cases[] = {
+	KUNIT_CASE(umd_mgmt_confine_default),
+	KUNIT_CASE(umd_mgmt_confine_own_ids),
+	KUNIT_CASE(umd_mgmt_confine_opt_outs),
+	KUNIT_CASE(umd_mgmt_confine_syscall_filter),
+	KUNIT_CASE(umd_mgmt_confine_escapes),
+	KUNIT_CASE(umd_mgmt_confine_escapes_control),
+	{}
+};
+
+static struct kunit_suite umd_mgmt_confine_suite = {
+	.name = "umd_mgmt_confine",
+	.init = confine_init,
+	.exit = confine_exit,
+	.test_cases = umd_mgmt_confine_cases,
+};
+
+kunit_test_suite(umd_mgmt_confine_suite);
