@@ -178,7 +178,33 @@ static void test_least_privilege(void)
 	ok &= status_is(pid, "NoNewPrivs", "1");
 	/* 1 is strict mode: read, write and exit only. */
 	ok &= status_is(pid, "Seccomp", "1");
-	ksft_test_result(ok, "handler runs with no capabilities, no_new_privs and seccomp\n");
+	/* The library's default user and group, not root. */
+	ok &= status_is(pid, "Uid", "65534");
+	ok &= status_is(pid, "Gid", "65534");
+	ksft_test_result(ok, "handler runs as 65534:65534, no caps, no_new_privs, seccomp\n");
+}
+
+/*
+ * An open file of the manager pins its module: removing it fails instead
+ * of leaving the open file with code that is gone. Removing the loader
+ * meanwhile is fine, and a write through the open file brings it back.
+ */
+static void test_open_file_pins_manager(void)
+{
+	int fd = open(SAMPLE_FILE, O_WRONLY), err = 0;
+	bool ok = fd >= 0;
+
+	if (ok && syscall(__NR_delete_module, "sample_mgr", O_NONBLOCK))
+		err = errno;
+	ok = ok && (err == EWOULDBLOCK || err == EBUSY);
+	ksft_print_msg("removing sample_mgr with its file open: %s\n",
+		       err ? strerror(err) : "removed");
+	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
+	ok = ok && write(fd, "5", 1) == 1 && loader_loaded();
+	if (fd >= 0)
+		close(fd);
+	ksft_test_result(ok, "an open file pins sample_mgr; %s can go and come back\n",
+			 LOADER);
 }
 
 static void test_stats(void)
@@ -246,7 +272,7 @@ int main(void)
 		ksft_exit_skip("must run as root\n");
 	if (access(SAMPLE_FILE, W_OK))
 		ksft_exit_skip(SAMPLE_FILE " missing: load sample_mgr\n");
-	ksft_set_plan(12);
+	ksft_set_plan(13);
 
 	test_accepts("0");
 	ksft_print_msg("%s loaded: %s, handler pid %d\n", LOADER,
@@ -261,6 +287,7 @@ int main(void)
 	ksft_test_result(handler_pid() > 0, "exactly one handler runs\n");
 	test_least_privilege();
 	test_stats();
+	test_open_file_pins_manager();
 
 	ksft_finished();
 }

@@ -61,7 +61,9 @@ static ssize_t sample_umd_write(struct file *file, const char __user *buf,
 	return err ? err : count;
 }
 
+/* An open file pins the module, so that rmmod cannot pull its code away. */
 static const struct file_operations sample_umd_fops = {
+	.owner = THIS_MODULE,
 	.write = sample_umd_write,
 };
 
@@ -82,6 +84,7 @@ static ssize_t sample_umd_stats_read(struct file *file, char __user *buf,
 }
 
 static const struct file_operations sample_umd_stats_fops = {
+	.owner = THIS_MODULE,
 	.read = sample_umd_stats_read,
 };
 
