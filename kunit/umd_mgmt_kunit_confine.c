@@ -26,22 +26,31 @@
 
 #define TIMEOUT_MS 1000
 
+/*
+ * In an attempt id: the handler closes its stdin first, so that
+ * RLIMIT_NOFILE leaves it a descriptor and the layers behind that limit
+ * are tried too; it exits after its reply.
+ */
+#define ESCAPE_FREE_FD 0x100
+
 /* Attempt ids of the hostile handler's "escape" mode, and what they try. */
 static const struct escape {
 	u32 id;
 	const char *what;
 	/* safe for an unconfined handler in a KUnit kernel: the control */
 	bool control;
+	/* needs a new file descriptor: try again with one free */
+	bool opens;
 } escapes[] = {
-	{ 0, "write /proc/sys/kernel/modprobe" },
-	{ 1, "read a root-only file (0600)", true },
-	{ 2, "write a root-owned file (0644)", true },
+	{ 0, "write /proc/sys/kernel/modprobe", false, true },
+	{ 1, "read a root-only file (0600)", true, true },
+	{ 2, "write a root-owned file (0644)", true, true },
 	{ 3, "signal init: kill(1, 0)", true },
 	{ 4, "fork", true },
-	{ 5, "open a network socket" },
+	{ 5, "open a network socket", false, true },
 	{ 6, "ptrace init" },
-	{ 7, "write /dev/kmsg" },
-	{ 8, "read /proc/1/environ" },
+	{ 7, "write /dev/kmsg", false, true },
+	{ 8, "read /proc/1/environ", false, true },
 	{ 9, "mount a tmpfs" },
 	{ 10, "load a module" },
 	{ 11, "create a user namespace" },
@@ -240,41 +249,53 @@ static int plant_file(struct confine *c, const char *name, umode_t mode)
 	return n == 7 ? 0 : -EIO;
 }
 
+/* Makes attempt @id; returns whether it turned out as @control expects. */
+static bool try_escape(struct kunit *test, struct confine *c,
+		       const struct escape *e, u32 id, bool control)
+{
+	const char *how = id & ESCAPE_FREE_FD ? " (a descriptor free)" : "";
+	unsigned long start = jiffies;
+	unsigned int took;
+	s64 result = 0;
+	int err;
+
+	err = umd_mgmt_send_recv(&c->mgmt, &id, sizeof(id), &result,
+				 sizeof(result));
+	took = jiffies_to_msecs(jiffies - start);
+	kunit_info(test, "%s: %s%s: %lld (%u ms)\n",
+		   control ? "unconfined" : "confined", e->what, how, result,
+		   took);
+	/* The handler exits after such an attempt: let it go. */
+	if (id & ESCAPE_FREE_FD)
+		umd_mgmt_kunit_wait_gone(c->mgmt.info.driver_name, 1000);
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", e->what);
+	KUNIT_EXPECT_LT(test, took, TIMEOUT_MS + 1000);
+	if (!err && (control ? result >= 0 : result < 0))
+		return true;
+	KUNIT_FAIL(test, "%s%s: %lld", e->what, how, result);
+	return false;
+}
+
 /*
- * Runs each attempt, or with @control those an unconfined handler may make
- * in a KUnit kernel; returns how many did not turn out as expected: fail
- * when confined, succeed in the control.
+ * Makes each attempt, or with @control those an unconfined handler may
+ * make in a KUnit kernel; returns how many did not turn out as expected:
+ * fail when confined, succeed in the control.
  */
 static int try_escapes(struct kunit *test, struct confine *c, bool control)
 {
-	int i, err, expected = 0, as_expected = 0;
-	unsigned long start;
-	unsigned int took;
-	s64 result;
+	int i, failed = 0;
 
 	for (i = 0; i < ARRAY_SIZE(escapes); i++) {
 		const struct escape *e = &escapes[i];
 
 		if (control && !e->control)
 			continue;
-		expected++;
-		result = 0;
-		start = jiffies;
-		err = umd_mgmt_send_recv(&c->mgmt, (void *)&e->id,
-					 sizeof(e->id), &result,
-					 sizeof(result));
-		took = jiffies_to_msecs(jiffies - start);
-		kunit_info(test, "%s: %s: %lld (%u ms)\n",
-			   control ? "unconfined" : "confined", e->what,
-			   result, took);
-		KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s", e->what);
-		KUNIT_EXPECT_LT(test, took, TIMEOUT_MS + 1000);
-		if (!err && (control ? result >= 0 : result < 0))
-			as_expected++;
-		else
-			KUNIT_FAIL(test, "%s: %lld", e->what, result);
+		failed += !try_escape(test, c, e, e->id, control);
+		if (!control && e->opens)
+			failed += !try_escape(test, c, e,
+					      e->id | ESCAPE_FREE_FD, false);
 	}
-	return expected - as_expected;
+	return failed;
 }
 
 /* Loads the escaping handler @name with @flags, and has it try. */

@@ -70,7 +70,9 @@ pub enum Mode {
     /// `escape`: each request is the id of an attempt to get out of its
     /// confinement; the reply is an [`ESCAPE_REPLY_LEN`]-byte `i64`, the
     /// result of the attempt's last system call: not negative on success,
-    /// or a negative errno. See the binary for the attempts.
+    /// or a negative errno. See the binary for the attempts. With bit 0x100
+    /// set in the id, it closes stdin first, to have a descriptor free, and
+    /// exits after the reply.
     Escape,
 }
 

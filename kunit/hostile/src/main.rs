@@ -46,6 +46,8 @@ const PTRACE_ATTACH: usize = 16;
 const PTRACE_DETACH: usize = 17;
 const CLONE_NEWUSER: usize = 0x1000_0000;
 
+/// In an escape attempt id: close stdin first, then exit after the reply.
+const FREE_FD: u32 = 0x100;
 const BUF_LEN: usize = REPLY_LEN + EXTRA_LEN;
 
 struct Stdio;
@@ -136,8 +138,19 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                 write_all(chan, &request)?;
             }
             Mode::Escape => {
-                let result = escape(u32::from_ne_bytes(request));
+                let id = u32::from_ne_bytes(request);
+                if id & FREE_FD != 0 {
+                    // Give up stdin, so that RLIMIT_NOFILE leaves one
+                    // descriptor free and the layers behind it are tried;
+                    // there is no next request to read then.
+                    // SAFETY: close takes a plain integer.
+                    unsafe { syscall3(SYS_CLOSE, 0, 0, 0) };
+                }
+                let result = escape(id & !FREE_FD);
                 write_all(chan, &result.to_ne_bytes())?;
+                if id & FREE_FD != 0 {
+                    return Ok(());
+                }
             }
             // It never reads: see above.
             Mode::Shrink => {}
