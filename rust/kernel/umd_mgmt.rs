@@ -15,10 +15,13 @@
 //! Every message has the fixed size given by [`MessageSizes`]: a request or reply buffer of any
 //! other size is refused with [`EINVAL`] before the handler sees anything.
 //!
-//! A request that takes longer than the timeout ([`UmdMgmt::set_timeout_ms`]) kills the handler
-//! and fails with [`ETIMEDOUT`]. After 5 failed starts or requests in a row, each within 10
-//! seconds of the first, requests fail at once with [`EHOSTDOWN`] for a second; a success resets
-//! the count. The handler runs with no capabilities and `no_new_privs`.
+//! A request ends by its deadline ([`UmdMgmt::set_timeout_ms`]) whatever the handler does: then
+//! it fails with [`ETIMEDOUT`] and the handler is killed. After 5 failed starts or requests in a
+//! row, each within 10 seconds of the first, requests fail at once with [`EHOSTDOWN`] for a
+//! second; a success resets the count. The kernel confines the handler before its exec, as for
+//! any manager that does not opt out in C: uid and gid 65534, no groups, no capabilities,
+//! `no_new_privs`, chrooted to its own read-only tmpfs, no process or file of its own, and
+//! seccomp's strict mode (see `Documentation/driver-api/umd_mgmt.rst`).
 //!
 //! C header: [`include/linux/usermode_driver_mgmt.h`](srctree/include/linux/usermode_driver_mgmt.h)
 
@@ -269,12 +272,14 @@ impl<P: PostStart> UmdMgmt<P> {
     /// asking for the loader, first if needed.
     ///
     /// `request` and `reply` must have the sizes given at creation, or `EINVAL` is returned and
-    /// nothing is sent. On error the handler is stopped (the next request starts a new one) and
-    /// `reply` holds unspecified bytes. The errors are those of the C `umd_mgmt_send_recv()`:
-    /// `ENOPROTOOPT` when no blob is loaded and the loader cannot be brought in, `EPIPE` when the
-    /// handler exits before replying in full, `EMSGSIZE` when it writes more, `ETIMEDOUT` when it
-    /// takes too long, `EHOSTDOWN` while backing off, or the error of a start or of
-    /// [`PostStart`].
+    /// nothing is sent. On error `reply` holds unspecified bytes. The errors are those of the C
+    /// `umd_mgmt_send_recv()`: `ENOPROTOOPT` when no blob is loaded and the loader cannot be
+    /// brought in, `EHOSTDOWN` while backing off, `ETIMEDOUT` when the handler takes too long,
+    /// `EPIPE` when it exits before replying in full, `EMSGSIZE` when it writes more, `EPROTO`
+    /// when it wrote bytes no request asked for (after each of these four the handler is stopped
+    /// and the next request starts a new one), `EINTR` when a fatal signal came while waiting for
+    /// the lock, `ERESTARTSYS` when a signal was pending or came while waiting for the reply (the
+    /// handler is kept), or the error of a start or of [`PostStart`].
     pub fn send_recv(&self, request: &[u8], reply: &mut [u8]) -> Result {
         self.send_recv_as(request, reply)
     }
