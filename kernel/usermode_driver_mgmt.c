@@ -118,14 +118,17 @@ static int umd_mgmt_exchange(struct umd_mgmt *mgmt, void *in, size_t in_len,
 	return err;
 }
 
-/* Count a failed start or exchange; enough of them in a row back off. */
+/*
+ * Count a failed start or exchange; enough of them in a row back off. In
+ * jiffies_64, which do not wrap back into a back-off that ended long ago.
+ */
 static void umd_mgmt_failed(struct umd_mgmt *mgmt)
 {
-	unsigned long now = jiffies;
+	u64 now = get_jiffies_64();
 
 	if (!mgmt->failures ||
-	    time_after(now, mgmt->first_failure +
-			    msecs_to_jiffies(UMD_MGMT_BACKOFF_WINDOW_MS))) {
+	    time_after64(now, mgmt->first_failure +
+			      msecs_to_jiffies(UMD_MGMT_BACKOFF_WINDOW_MS))) {
 		mgmt->failures = 0;
 		mgmt->first_failure = now;
 	}
@@ -136,7 +139,13 @@ static void umd_mgmt_failed(struct umd_mgmt *mgmt)
 static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
 {
 	return mgmt->failures >= UMD_MGMT_BACKOFF_FAILURES &&
-	       time_before(jiffies, mgmt->backoff_until);
+	       time_before64(get_jiffies_64(), mgmt->backoff_until);
+}
+
+/* Whether @err is the caller's signal, which says nothing of the handler. */
+static bool umd_mgmt_interrupted(int err)
+{
+	return err == -ERESTARTSYS || err == -EINTR;
 }
 
 /**
@@ -157,7 +166,8 @@ static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
  *
  * Errors of the caller's own making neither stop the handler nor count
  * towards the back-off: bad arguments, and a signal, unless it came while
- * part of the request was written.
+ * part of the request was written (then the handler is stopped, but the
+ * stop does not count either).
  *
  * Context: Process context. Takes and releases @mgmt->lock; may sleep. A
  * fatal signal ends the wait for the lock; any signal ends the wait for
@@ -167,14 +177,15 @@ static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
  * the UMD Loader could not be loaded; -EHOSTDOWN while backing off;
  * -ETIMEDOUT if the request took too long; -EPIPE if the handler exited or
  * closed its stdout before it replied; -EMSGSIZE if it replied too much;
- * -EPROTO if it had written bytes no request asked for; -EINTR if a fatal
- * signal came while waiting for the lock, or a signal while part of the
- * request was written (the handler is stopped); -ERESTARTSYS if a signal
- * was pending, or came while waiting for the reply (the handler is kept,
- * and its late reply dropped); or the error of the start or of
- * post_start(). On -ETIMEDOUT, -EPIPE, -EMSGSIZE, -EPROTO and errors of the
- * exchange, the handler is stopped and the failure counts towards the
- * back-off.
+ * -EPROTO if it had written bytes no request asked for; -ERESTARTSYS if a
+ * signal was pending or came before any of the request was written (the
+ * call can be restarted); -EINTR if a fatal signal came while waiting for
+ * the lock, or a signal after the request or part of it was written (the
+ * handler is kept, and its late reply dropped by the next request, if it
+ * had the whole request; otherwise it is stopped); or the error of the
+ * start or of post_start(). On -ETIMEDOUT, -EPIPE, -EMSGSIZE, -EPROTO and
+ * errors of the exchange, the handler is stopped and the failure counts
+ * towards the back-off.
  */
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		       void *out, size_t out_len)
@@ -224,7 +235,8 @@ int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 	if (!mgmt->info.tgid) {
 		err = umd_mgmt_start(mgmt);
 		if (err) {
-			umd_mgmt_failed(mgmt);
+			if (!umd_mgmt_interrupted(err))
+				umd_mgmt_failed(mgmt);
 			goto out;
 		}
 		if (restart)
@@ -237,11 +249,15 @@ int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
 		mgmt->failures = 0;
 		break;
 	case -ERESTARTSYS:
-		/* The caller's signal: the handler owes a reply, nothing more. */
+		/* The caller's signal came before the request went out. */
 		break;
 	case -EINTR:
-		/* The caller's signal cut a request short: no way to resync. */
-		umd_mgmt_stop(mgmt);
+		/*
+		 * The caller's signal. Unless the handler owes a reply, it
+		 * waits for the rest of a request that will not come.
+		 */
+		if (!mgmt->info.reply_owed)
+			umd_mgmt_stop(mgmt);
 		break;
 	default:
 		umd_mgmt_stop(mgmt);

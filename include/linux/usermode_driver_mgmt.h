@@ -81,9 +81,9 @@ struct umd_mgmt_stats {
  * @gid: the group the handler runs as; 0 means %UMD_MGMT_DEFAULT_GID
  * @stats: counters, read them with umd_mgmt_get_stats()
  * @failures: consecutive failures, for the back-off
- * @first_failure: when the first of them happened, in jiffies
- * @backoff_until: end of the back-off, in jiffies, if @failures is at least
- *                 %UMD_MGMT_BACKOFF_FAILURES
+ * @first_failure: when the first of them happened, in jiffies_64
+ * @backoff_until: end of the back-off, in jiffies_64, if @failures is at
+ *                 least %UMD_MGMT_BACKOFF_FAILURES
  *
  * Information necessary to manage the UMD during its lifecycle. The manager
  * zero-initialises it, sets @info.driver_name, @kmod and optionally
@@ -107,8 +107,8 @@ struct umd_mgmt {
 	kgid_t gid;
 	struct umd_mgmt_stats stats;
 	unsigned int failures;
-	unsigned long first_failure;
-	unsigned long backoff_until;
+	u64 first_failure;
+	u64 backoff_until;
 };
 
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
