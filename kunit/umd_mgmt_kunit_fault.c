@@ -82,7 +82,8 @@ static void umd_mgmt_fault_every_step(struct kunit *test)
 
 		/* Nothing is left of the failed load... */
 		if (err < 0 && !f->mgmt.info.tgid && !f->mgmt.info.wd.mnt &&
-		    !f->mgmt.info.pipe_to_umh && !f->mgmt.kmod_loaded &&
+		    !f->mgmt.info.pipe_to_umh && !f->mgmt.info.pipe_from_umh &&
+		    !f->mgmt.info.pipe_to_umh_reader && !f->mgmt.kmod_loaded &&
 		    !umd_mgmt_kunit_wait_gone(NAME, 1000))
 			clean++;
 		else

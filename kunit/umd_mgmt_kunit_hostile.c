@@ -292,6 +292,16 @@ static struct task_struct *start_request(struct kunit *test,
 	return task;
 }
 
+/* Waits up to 2 s for the background request to hold the lock. */
+static bool request_holds_lock(struct hostile *h)
+{
+	int i;
+
+	for (i = 0; i < 200 && !mutex_is_locked(&h->mgmt.lock); i++)
+		msleep(10);
+	return mutex_is_locked(&h->mgmt.lock);
+}
+
 static void end_request(struct background_request *r,
 			struct task_struct *task)
 {
@@ -301,9 +311,10 @@ static void end_request(struct background_request *r,
 }
 
 /*
- * A caller's signal while it waits for the reply: the caller gets
- * -ERESTARTSYS at once, and the handler is kept; the next request drops
- * the late reply and gets its own.
+ * A caller's signal while it waits for the reply: the caller gets -EINTR
+ * at once (not -ERESTARTSYS: a restart would send the request again), and
+ * the handler is kept; the next request drops the late reply and gets its
+ * own.
  */
 static void umd_mgmt_hostile_caller_signal(struct kunit *test)
 {
@@ -324,7 +335,8 @@ static void umd_mgmt_hostile_caller_signal(struct kunit *test)
 	send_sig(SIGKILL, task, 1);
 	end_request(&r, task);
 
-	KUNIT_EXPECT_EQ(test, r.err, -ERESTARTSYS);
+	KUNIT_EXPECT_EQ(test, r.err, -EINTR);
+	KUNIT_EXPECT_EQ(test, h->mgmt.info.reply_owed, sizeof(u32));
 	KUNIT_EXPECT_LT(test, r.took, 1000);
 	/* The caller's signal is not the handler's failure. */
 	KUNIT_EXPECT_EQ(test, h->mgmt.failures, 0);
@@ -351,7 +363,7 @@ static void umd_mgmt_hostile_lock_bounded(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, load(h, "umd_lock_hang"), 0);
 	task = start_request(test, &r);
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	msleep(200);
+	KUNIT_EXPECT_TRUE(test, request_holds_lock(h));
 
 	start = jiffies;
 	umd_mgmt_get_stats(&h->mgmt, &stats);
@@ -367,7 +379,7 @@ static void umd_mgmt_hostile_lock_bounded(struct kunit *test)
 	/* Unload behind a hung request, likewise. */
 	task = start_request(test, &r);
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	msleep(200);
+	KUNIT_EXPECT_TRUE(test, request_holds_lock(h));
 	start = jiffies;
 	umd_mgmt_unload(&h->mgmt);
 	took = ms_since(start);
@@ -392,15 +404,14 @@ static void umd_mgmt_hostile_fork_hang(struct kunit *test)
  * it, and checks that the call ended by its deadline.
  */
 static void expect_deadline(struct kunit *test, const char *name,
-			    size_t in_len)
+			    void *in, size_t in_len)
 {
 	struct hostile *h = test->priv;
 	unsigned long start = jiffies;
 	unsigned int took;
 	int err;
 
-	err = umd_mgmt_send_recv(&h->mgmt, h->reply, in_len, h->reply,
-				 REPLY_LEN);
+	err = umd_mgmt_send_recv(&h->mgmt, in, in_len, h->reply, REPLY_LEN);
 	took = ms_since(start);
 	kunit_info(test, "%s: %zu-byte request: %d after %u ms\n", name,
 		   in_len, err, took);
@@ -421,7 +432,7 @@ static void umd_mgmt_hostile_fork_hang_unconfined(struct kunit *test)
 
 	h->mgmt.flags = UMD_MGMT_UNCONFINED;
 	KUNIT_ASSERT_EQ(test, load(h, name), 0);
-	expect_deadline(test, name, sizeof(u32));
+	expect_deadline(test, name, h->reply, sizeof(u32));
 	umd_mgmt_unload(&h->mgmt);
 	left = umd_mgmt_kunit_kill_all(name);
 	kunit_info(test, "%s: %d child left after the unload\n", name, left);
@@ -433,19 +444,23 @@ static void umd_mgmt_hostile_fork_hang_unconfined(struct kunit *test)
 
 /*
  * A handler that shrinks its stdin pipe and stops reading: a request larger
- * than the pipe cannot be written, and the writer waits no longer than the
- * deadline.
+ * than the pipe, even at the size the kernel gave it, cannot be written,
+ * and the writer waits no longer than the deadline.
  */
 static void umd_mgmt_hostile_shrink(struct kunit *test)
 {
+	const size_t len = UMD_PIPE_SIZE + SZ_4K;
 	const char *name = "umd_hostile_shrink";
 	struct hostile *h = test->priv;
+	void *request;
 
+	request = kunit_kzalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, request);
 	h->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
 	KUNIT_ASSERT_EQ(test, load(h, name), 0);
 	/* Let it shrink the pipe before the request comes. */
 	msleep(100);
-	expect_deadline(test, name, SZ_64K);
+	expect_deadline(test, name, request, len);
 	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
 	h->mgmt.flags = 0;
 	expect_recovery(test);
@@ -459,26 +474,55 @@ static void umd_mgmt_hostile_stopped(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, load(h, name), 0);
 	KUNIT_ASSERT_EQ(test, kill_pid(h->mgmt.info.tgid, SIGSTOP, 1), 0);
-	expect_deadline(test, name, sizeof(u32));
+	expect_deadline(test, name, h->reply, sizeof(u32));
 	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_processes(name), 0);
 	expect_recovery(test);
 }
 
+/* Holds the lock of a pipe, as a task stuck inside read or write would. */
 struct pipe_holder {
-	struct pipe_inode_info *pipe;
+	struct file *file;
 	struct completion locked;
 	struct completion release;
+	struct task_struct *task;
 };
+
+/* At most this long, so that a test that fails does not hang. */
+#define PIPE_HOLD_MS 4000
 
 static int pipe_holder_fn(void *data)
 {
 	struct pipe_holder *p = data;
+	/* A pipe file's private data is its pipe. */
+	struct pipe_inode_info *pipe = p->file->private_data;
 
-	pipe_lock(p->pipe);
+	pipe_lock(pipe);
 	complete(&p->locked);
-	wait_for_completion(&p->release);
-	pipe_unlock(p->pipe);
+	wait_for_completion_timeout(&p->release,
+				    msecs_to_jiffies(PIPE_HOLD_MS));
+	pipe_unlock(pipe);
 	return 0;
+}
+
+/* Starts holding the lock of the pipe behind @file; 0 or an error. */
+static int hold_pipe(struct pipe_holder *p, struct file *file)
+{
+	p->file = get_file(file);
+	init_completion(&p->locked);
+	init_completion(&p->release);
+	p->task = kthread_run(pipe_holder_fn, p, "umd_kunit_pipe");
+	if (IS_ERR(p->task)) {
+		fput(p->file);
+		return PTR_ERR(p->task);
+	}
+	wait_for_completion(&p->locked);
+	return 0;
+}
+
+static void release_pipe(struct pipe_holder *p)
+{
+	complete(&p->release);
+	fput(p->file);
 }
 
 static bool task_in_state(struct task_struct *task, unsigned int state)
@@ -502,9 +546,8 @@ static void umd_mgmt_hostile_uninterruptible(struct kunit *test)
 {
 	const char *name = "umd_dstate_hang";
 	struct hostile *h = test->priv;
-	struct task_struct *task, *holder;
+	struct task_struct *task;
 	struct pipe_holder p;
-	struct file *stdin;
 	unsigned long start;
 	unsigned int took;
 	bool in_d;
@@ -515,19 +558,11 @@ static void umd_mgmt_hostile_uninterruptible(struct kunit *test)
 	msleep(100);
 	task = umd_mgmt_kunit_task(&h->mgmt);
 	KUNIT_ASSERT_NOT_NULL(test, task);
-	stdin = get_file(h->mgmt.info.pipe_to_umh);
-
-	p.pipe = get_pipe_info(stdin, false);
-	init_completion(&p.locked);
-	init_completion(&p.release);
-	holder = kthread_run(pipe_holder_fn, &p, "umd_kunit_pipe");
-	if (IS_ERR(holder)) {
-		fput(stdin);
+	if (hold_pipe(&p, h->mgmt.info.pipe_to_umh)) {
 		put_task_struct(task);
 		KUNIT_FAIL(test, "no pipe holder");
 		return;
 	}
-	wait_for_completion(&p.locked);
 
 	/* Stopped and continued, its read() restarts on the locked pipe. */
 	kill_pid(h->mgmt.info.tgid, SIGSTOP, 1);
@@ -539,15 +574,48 @@ static void umd_mgmt_hostile_uninterruptible(struct kunit *test)
 	umd_mgmt_unload(&h->mgmt);
 	took = ms_since(start);
 
-	complete(&p.release);
+	release_pipe(&p);
 	left = umd_mgmt_kunit_wait_gone(name, 2000);
-	fput(stdin);
 	put_task_struct(task);
 
 	kunit_info(test, "%s: in D state: %d, unload took %u ms, %d left once the lock was free\n",
 		   name, in_d, took, left);
 	KUNIT_EXPECT_TRUE(test, in_d);
 	KUNIT_EXPECT_LT(test, took, UMD_MGMT_STOP_WAIT_MS + SLACK_MS);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	expect_recovery(test);
+}
+
+/*
+ * A request while the lock of the reply pipe is held, as by a handler
+ * stuck inside its write(): the caller never waits for that lock, only
+ * for the deadline, and then for the stop, which cannot end the stuck
+ * handler at once either.
+ */
+static void umd_mgmt_hostile_pipe_locked(struct kunit *test)
+{
+	const char *name = "umd_lockpipe_echo";
+	struct hostile *h = test->priv;
+	struct pipe_holder p;
+	unsigned long start;
+	unsigned int took;
+	u32 value = 2;
+	int err, left;
+
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	KUNIT_ASSERT_EQ(test, hold_pipe(&p, h->mgmt.info.pipe_from_umh), 0);
+	start = jiffies;
+	err = umd_mgmt_send_recv(&h->mgmt, &value, sizeof(value), &value,
+				 sizeof(value));
+	took = ms_since(start);
+	release_pipe(&p);
+	left = umd_mgmt_kunit_wait_gone(name, 2000);
+
+	kunit_info(test, "%s: %d after %u ms, %d left once the lock was free\n",
+		   name, err, took, left);
+	KUNIT_EXPECT_EQ(test, err, -ETIMEDOUT);
+	KUNIT_EXPECT_LT(test, took,
+			TIMEOUT_MS + UMD_MGMT_STOP_WAIT_MS + SLACK_MS);
 	KUNIT_EXPECT_EQ(test, left, 0);
 	expect_recovery(test);
 }
@@ -626,6 +694,7 @@ static struct kunit_case umd_mgmt_hostile_cases[] = {
 	KUNIT_CASE(umd_mgmt_hostile_shrink),
 	KUNIT_CASE(umd_mgmt_hostile_stopped),
 	KUNIT_CASE_SLOW(umd_mgmt_hostile_uninterruptible),
+	KUNIT_CASE_SLOW(umd_mgmt_hostile_pipe_locked),
 	KUNIT_CASE(umd_mgmt_hostile_post_start_hang),
 	{}
 };
