@@ -297,8 +297,8 @@ static bool request_holds_lock(struct hostile *h)
 {
 	int i;
 
-	for (i = 0; i < 200 && !mutex_is_locked(&h->mgmt.lock); i++)
-		msleep(10);
+	for (i = 0; i < 100 && !mutex_is_locked(&h->mgmt.lock); i++)
+		msleep(20);
 	return mutex_is_locked(&h->mgmt.lock);
 }
 
