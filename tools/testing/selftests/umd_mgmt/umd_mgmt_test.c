@@ -209,6 +209,64 @@ static void test_open_file_pins_manager(void)
 			 LOADER);
 }
 
+static void test_stats(void)
+{
+	pid_t pid = handler_pid();
+
+	ksft_print_msg("stats: requests %lld, failures %lld, restarts %lld, pid %lld\n",
+		       stat_of("requests"), stat_of("failures"),
+		       stat_of("restarts"), stat_of("pid"));
+	ksft_test_result(pid > 0 && stat_of("pid") == pid &&
+			 stat_of("requests") >= 6 && stat_of("restarts") >= 1,
+			 "stats show the requests, the restart and the handler pid\n");
+}
+
+static void test_accepts(const char *val)
+{
+	ksft_test_result(write_value(val) == 0, "offset %s accepted\n", val);
+}
+
+static void test_rejects(const char *val)
+{
+	int err = write_value(val);
+
+	ksft_test_result(err == EINVAL, "\"%s\" rejected with EINVAL (got %s)\n",
+			 val, err ? strerror(err) : "success");
+}
+
+static void test_restart_after_kill(void)
+{
+	pid_t before = handler_pid(), after;
+	bool ok;
+
+	ok = before > 0 && !kill(before, SIGKILL) && wait_gone(before);
+	ok = ok && handler_pid() == 0;
+	ok = ok && write_value("7") == 0;
+	after = handler_pid();
+	ksft_print_msg("handler pid %d killed, restarted as pid %d\n", before,
+		       after);
+	ksft_test_result(ok && after > 0 && after != before,
+			 "handler killed with SIGKILL is restarted by the next write\n");
+}
+
+static void test_reload_after_unload(void)
+{
+	pid_t before = handler_pid(), after;
+	bool ok;
+
+	ok = before > 0 && loader_loaded();
+	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
+	ok = ok && !loader_loaded() && wait_gone(before) && handler_pid() == 0;
+	ksft_test_result(ok, "removing %s stops handler pid %d\n", LOADER,
+			 before);
+
+	ok = write_value("131071") == 0 && loader_loaded();
+	after = handler_pid();
+	ksft_print_msg("%s loaded again, handler pid %d\n", LOADER, after);
+	ksft_test_result(ok && after > 0 && after != before,
+			 "a write after removal loads %s again\n", LOADER);
+}
+
 int main(void)
 {
 	ksft_print_header();
