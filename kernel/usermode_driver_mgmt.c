@@ -106,8 +106,8 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 }
 
 /* One exchange with a running handler, bounded in time. */
-static int umd_mgmt_exchange(struct umd_mgmt *mgmt, void *in, size_t in_len,
-			     void *out, size_t out_len)
+static int umd_mgmt_exchange(struct umd_mgmt *mgmt, const void *in,
+			     size_t in_len, void *out, size_t out_len)
 {
 	int err;
 
@@ -187,7 +187,7 @@ static bool umd_mgmt_interrupted(int err)
  * errors of the exchange, the handler is stopped and the failure counts
  * towards the back-off.
  */
-int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
+int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 		       void *out, size_t out_len)
 {
 	bool restart = true;
@@ -287,7 +287,7 @@ EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
  * Return: Zero on success, -EINVAL for an empty blob, -EBUSY if a blob is
  * already loaded, or the error of copying or starting the UMD Handler.
  */
-int umd_mgmt_load(struct umd_mgmt *mgmt, char *start, char *end)
+int umd_mgmt_load(struct umd_mgmt *mgmt, const char *start, const char *end)
 {
 	int err;
 
@@ -357,3 +357,24 @@ void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats)
 	mutex_unlock(&mgmt->lock);
 }
 EXPORT_SYMBOL_GPL(umd_mgmt_get_stats);
+
+/**
+ * umd_mgmt_set_timeout - Set the time a request may take.
+ * @mgmt: user mode driver management structure
+ * @timeout_ms: time in milliseconds before the handler is killed and the
+ *              request fails with -ETIMEDOUT; 0 restores
+ *              %UMD_MGMT_DEFAULT_TIMEOUT_MS
+ *
+ * Applies from the next request, and to the exchanges of post_start from
+ * the next start.
+ *
+ * Context: Process context. Takes @mgmt->lock, so it waits for a request in
+ * progress to end, as umd_mgmt_get_stats() does. Not from post_start.
+ */
+void umd_mgmt_set_timeout(struct umd_mgmt *mgmt, unsigned int timeout_ms)
+{
+	mutex_lock(&mgmt->lock);
+	mgmt->timeout_ms = timeout_ms;
+	mutex_unlock(&mgmt->lock);
+}
+EXPORT_SYMBOL_GPL(umd_mgmt_set_timeout);

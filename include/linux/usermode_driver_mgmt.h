@@ -93,7 +93,10 @@ struct umd_mgmt_stats {
  * @post_start runs with @lock held, after each start. It may exchange
  * messages with the new handler through umd_send_recv(&mgmt->info, ...),
  * each bounded by @timeout_ms, and must not call the umd_mgmt_*()
- * functions, which take @lock.
+ * functions on @mgmt, which take @lock and would wait for it forever.
+ *
+ * Set @timeout_ms with umd_mgmt_set_timeout() once requests may be under
+ * way; before, a plain store will do.
  */
 struct umd_mgmt {
 	struct umd_info info;
@@ -111,10 +114,11 @@ struct umd_mgmt {
 	u64 backoff_until;
 };
 
-int umd_mgmt_send_recv(struct umd_mgmt *mgmt, void *in, size_t in_len,
+int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 		       void *out, size_t out_len);
-int umd_mgmt_load(struct umd_mgmt *mgmt, char *start, char *end);
+int umd_mgmt_load(struct umd_mgmt *mgmt, const char *start, const char *end);
 void umd_mgmt_unload(struct umd_mgmt *mgmt);
 void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats);
+void umd_mgmt_set_timeout(struct umd_mgmt *mgmt, unsigned int timeout_ms);
 
 #endif /* __LINUX_USERMODE_DRIVER_MGMT_H__ */
