@@ -20,11 +20,20 @@ pub const REPLY_LEN: usize = 128 * 1024;
 
 /// The two pipe ends the handler talks through.
 pub trait Channel {
-    /// Reads into `buf`; returns the byte count, 0 at end of input, or a
-    /// negative errno.
-    fn read(&mut self, buf: &mut [u8]) -> isize;
-    /// Writes from `buf`; returns the byte count or a negative errno.
-    fn write(&mut self, buf: &[u8]) -> isize;
+    /// Reads into `buf`; returns the byte count, 0 at end of input.
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error>;
+    /// Writes from `buf`; returns the byte count.
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Error>;
+}
+
+/// The result of a read or write system call that returned `ret`: a byte
+/// count, or a negative errno.
+pub fn io_result(ret: isize) -> Result<usize, Error> {
+    match usize::try_from(ret) {
+        Ok(n) => Ok(n),
+        // The kernel's errors are -4095..=-1: the errno fits.
+        Err(_) => Err(Error::Io(ret.unsigned_abs() as i32)),
+    }
 }
 
 /// What a handler does with each request.
@@ -56,10 +65,10 @@ pub fn name_suffix(name: &[u8]) -> &[u8] {
 }
 
 /// Why [`serve`] stopped other than by a clean end of input.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
-    /// A read or write failed with this errno.
-    Io(isize),
+    /// A read or write failed with this errno (positive, as in errno.h).
+    Io(i32),
     /// The input ended inside a request.
     TruncatedRequest,
     /// The output pipe accepted no more bytes.
@@ -97,11 +106,10 @@ pub fn update(
 pub fn read_exact<C: Channel>(chan: &mut C, buf: &mut [u8]) -> Result<bool, Error> {
     let mut done = 0;
     while done < buf.len() {
-        match chan.read(&mut buf[done..]) {
+        match chan.read(&mut buf[done..])? {
             0 if done == 0 => return Ok(false),
             0 => return Err(Error::TruncatedRequest),
-            n if n < 0 => return Err(Error::Io(n)),
-            n => done += n as usize,
+            n => done += n,
         }
     }
     Ok(true)
@@ -110,17 +118,17 @@ pub fn read_exact<C: Channel>(chan: &mut C, buf: &mut [u8]) -> Result<bool, Erro
 /// Writes all of `buf`, in as many writes as the channel needs.
 pub fn write_all<C: Channel>(chan: &mut C, mut buf: &[u8]) -> Result<(), Error> {
     while !buf.is_empty() {
-        match chan.write(buf) {
+        match chan.write(buf)? {
             0 => return Err(Error::WriteZero),
-            n if n < 0 => return Err(Error::Io(n)),
-            n => buf = &buf[n as usize..],
+            n => buf = &buf[n..],
         }
     }
     Ok(())
 }
 
 /// Answers requests in `mode` until the input pipe closes; `reply` is the
-/// room for a reply.
+/// room for a reply and must be all zero: the replies are built from it
+/// with [`update`], so that its 128 KiB are zeroed once, by the caller.
 pub fn serve<C: Channel>(
     mode: Mode,
     chan: &mut C,
@@ -129,7 +137,6 @@ pub fn serve<C: Channel>(
     let mut request = [0u8; REQUEST_LEN];
     // The sample replies differ from each other in two bytes at most.
     let mut set = None;
-    reply.fill(0);
 
     while read_exact(chan, &mut request)? {
         match mode {
@@ -154,7 +161,8 @@ mod tests {
         pos: usize,
         output: Vec<u8>,
         chunk: usize,
-        write_result: Option<isize>,
+        read_error: Option<Error>,
+        write_result: Option<Result<usize, Error>>,
     }
 
     impl Pipe {
@@ -164,26 +172,30 @@ mod tests {
                 pos: 0,
                 output: Vec::new(),
                 chunk,
+                read_error: None,
                 write_result: None,
             }
         }
     }
 
     impl Channel for Pipe {
-        fn read(&mut self, buf: &mut [u8]) -> isize {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+            if let Some(e) = self.read_error {
+                return Err(e);
+            }
             let n = buf.len().min(self.chunk).min(self.input.len() - self.pos);
             buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
             self.pos += n;
-            n as isize
+            Ok(n)
         }
 
-        fn write(&mut self, buf: &[u8]) -> isize {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
             if let Some(r) = self.write_result {
                 return r;
             }
             let n = buf.len().min(self.chunk);
             self.output.extend_from_slice(&buf[..n]);
-            n as isize
+            Ok(n)
         }
     }
 
@@ -271,17 +283,36 @@ mod tests {
     #[test]
     fn write_errors_stop_the_handler() {
         let mut pipe = Pipe::new(requests(&[0]), 4);
-        pipe.write_result = Some(-32);
+        pipe.write_result = Some(Err(Error::Io(32)));
         assert_eq!(
             serve(Mode::Sample, &mut pipe, &mut reply_buf()),
-            Err(Error::Io(-32))
+            Err(Error::Io(32))
         );
         pipe.pos = 0;
-        pipe.write_result = Some(0);
+        pipe.write_result = Some(Ok(0));
         assert_eq!(
             serve(Mode::Sample, &mut pipe, &mut reply_buf()),
             Err(Error::WriteZero)
         );
+    }
+
+    #[test]
+    fn read_errors_stop_the_handler() {
+        let mut pipe = Pipe::new(requests(&[0]), 4);
+        pipe.read_error = Some(Error::Io(5));
+        assert_eq!(
+            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
+            Err(Error::Io(5))
+        );
+        assert!(pipe.output.is_empty());
+    }
+
+    #[test]
+    fn negative_system_call_results_are_errnos() {
+        assert_eq!(io_result(0), Ok(0));
+        assert_eq!(io_result(4096), Ok(4096));
+        assert_eq!(io_result(-1), Err(Error::Io(1)));
+        assert_eq!(io_result(-4095), Err(Error::Io(4095)));
     }
 
     #[test]

@@ -74,6 +74,23 @@ pub enum Mode {
     /// set in the id, it closes stdin first, to have a descriptor free, and
     /// exits after the reply.
     Escape,
+    /// `keyed`: a cooperative mode, for post-start handshakes. The first
+    /// request is a key, answered with itself; every later one is answered
+    /// with [`keyed_reply`].
+    Keyed,
+    /// `sized`: answers a request `n` with `n` bytes of [`sized_byte`], in
+    /// one write, or with as many as it has room for.
+    Sized,
+}
+
+/// Byte `i` of a `sized` reply.
+pub fn sized_byte(i: usize) -> u8 {
+    (i as u8) ^ 0x5a
+}
+
+/// The `keyed` mode's answer to `request` once `key` was set.
+pub fn keyed_reply(key: u32, request: u32) -> u32 {
+    request ^ key
 }
 
 impl Mode {
@@ -92,6 +109,8 @@ impl Mode {
             b"slow" => Mode::Slow,
             b"syscall" => Mode::Syscall,
             b"escape" => Mode::Escape,
+            b"keyed" => Mode::Keyed,
+            b"sized" => Mode::Sized,
             _ => Mode::Echo,
         }
     }
@@ -117,6 +136,8 @@ mod tests {
             ("slow", Mode::Slow),
             ("syscall", Mode::Syscall),
             ("escape", Mode::Escape),
+            ("keyed", Mode::Keyed),
+            ("sized", Mode::Sized),
         ] {
             let name = format!("umd_hostile_{suffix}");
             assert_eq!(Mode::from_name(name.as_bytes()), mode, "{name}");

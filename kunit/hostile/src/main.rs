@@ -9,9 +9,10 @@
 #![no_main]
 
 use core::ffi::CStr;
-use umd_handler::{handle, read_exact, write_all, Channel, Error};
+use umd_handler::{io_result, read_exact, update, write_all, Channel, Error};
 use umd_hostile::{
-    Mode, EXTRA, EXTRA_LEN, GARBAGE, REPLY_LEN, REQUEST_LEN, SLOW_NS, UNKNOWN_ATTEMPT,
+    keyed_reply, sized_byte, Mode, EXTRA, EXTRA_LEN, GARBAGE, REPLY_LEN, REQUEST_LEN, SLOW_NS,
+    UNKNOWN_ATTEMPT,
 };
 use umd_rt::{syscall3, syscall6};
 
@@ -53,17 +54,18 @@ const BUF_LEN: usize = REPLY_LEN + EXTRA_LEN;
 struct Stdio;
 
 impl Channel for Stdio {
-    fn read(&mut self, buf: &mut [u8]) -> isize {
-        umd_rt::read(0, buf)
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        io_result(umd_rt::read(0, buf))
     }
 
-    fn write(&mut self, buf: &[u8]) -> isize {
-        umd_rt::write(1, buf)
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
+        io_result(umd_rt::write(1, buf))
     }
 }
 
 /// Runs the mode named by `name`, the handler's `argv[0]`.
 fn main(name: &[u8]) -> i32 {
+    // The only zeroing of the buffer: `serve` builds sample replies from it.
     let mut buf = [0u8; BUF_LEN];
     match serve(Mode::from_name(name), &mut buf) {
         Ok(()) => 0,
@@ -72,10 +74,15 @@ fn main(name: &[u8]) -> i32 {
 }
 
 /// Misbehaves in `mode` until the input ends, if the mode lets it end;
-/// `buf` is the room for a reply and the `long` mode's extra bytes.
+/// `buf` is the room for a reply and the `long` mode's extra bytes, and
+/// must be all zero.
 fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
     let chan = &mut Stdio;
     let mut request = [0u8; REQUEST_LEN];
+    let mut key = None;
+    // Where the sample reply in `buf` has its 1 (see `update`): successive
+    // replies differ in two bytes, so `buf` is never zeroed again.
+    let mut set = None;
 
     if mode == Mode::Shrink {
         // A smaller pipe than a reply would need; the result does not
@@ -92,21 +99,22 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
             Mode::Echo => write_all(chan, &request)?,
             Mode::Hang => {
                 // Read on, so the input ending is seen, but never reply.
-                while read(chan, reply)? != 0 {}
+                while chan.read(reply)? != 0 {}
                 return Ok(());
             }
             Mode::Exit => return Ok(()),
             Mode::Crash => {
-                handle(&request, reply);
+                // No next reply to update: it crashes after this one.
+                update(reply, set, &request);
                 write_all(chan, &reply[..REPLY_LEN / 2])?;
                 crash();
             }
             Mode::Short => {
-                handle(&request, reply);
+                set = update(reply, set, &request);
                 write_all(chan, &reply[..REPLY_LEN / 2])?;
             }
             Mode::Long => {
-                handle(&request, reply);
+                set = update(reply, set, &request);
                 extra.fill(EXTRA);
                 // One write of all of it: a pipe takes it whole.
                 write_all(chan, &buf[..])?;
@@ -116,7 +124,7 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                 write_all(chan, reply)?;
             }
             Mode::Split => {
-                handle(&request, reply);
+                set = update(reply, set, &request);
                 write_all(chan, reply)?;
                 write_all(chan, &request)?;
             }
@@ -152,19 +160,26 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                     return Ok(());
                 }
             }
+            Mode::Keyed => {
+                let request = u32::from_ne_bytes(request);
+                let reply = match key {
+                    None => *key.insert(request),
+                    Some(key) => keyed_reply(key, request),
+                };
+                write_all(chan, &reply.to_ne_bytes())?;
+            }
+            Mode::Sized => {
+                let len = (u32::from_ne_bytes(request) as usize).min(BUF_LEN);
+                for (i, byte) in buf[..len].iter_mut().enumerate() {
+                    *byte = sized_byte(i);
+                }
+                write_all(chan, &buf[..len])?;
+            }
             // It never reads: see above.
             Mode::Shrink => {}
         }
     }
     Ok(())
-}
-
-/// One read into `buf`: the byte count, 0 at end of input.
-fn read(chan: &mut Stdio, buf: &mut [u8]) -> Result<usize, Error> {
-    match chan.read(buf) {
-        n if n < 0 => Err(Error::Io(n)),
-        n => Ok(n as usize),
-    }
 }
 
 /// Makes escape attempt `id`; returns the result of its last system call,
