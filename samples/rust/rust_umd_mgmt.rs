@@ -10,7 +10,7 @@ use kernel::{
     c_str,
     prelude::*,
     sync::Arc,
-    umd_mgmt::{new_umd_mgmt, Handler, Loaded, MessageSizes},
+    umd_mgmt::{new_umd_mgmt, Driver, Handler, Loaded, Operation},
 };
 
 module! {
@@ -25,16 +25,26 @@ module! {
 static HANDLER: &[u8] = include_bytes!("rust_umd_mgmt_handler");
 
 const REPLY_LEN: usize = 128 * 1024;
-const SIZES: MessageSizes = MessageSizes {
-    request: 4,
-    reply: REPLY_LEN,
-};
 
-type PostStartFn = fn(&Handler<'_>) -> Result;
+/// The sample driver: its handler is named `umd_rust_sample`.
+struct Sample;
 
-fn log_start(handler: &Handler<'_>) -> Result {
-    pr_info!("handler started, pid {}\n", handler.pid());
-    Ok(())
+impl Driver for Sample {
+    const NAME: &'static CStr = c_str!("umd_rust_sample");
+
+    fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
+        pr_info!("handler started, pid {}\n", handler.pid());
+        Ok(())
+    }
+}
+
+/// Asks the handler to mark one byte of a 128 KiB reply: the byte at the offset requested.
+struct Mark;
+
+impl Operation for Mark {
+    type Driver = Sample;
+    type Request = u32;
+    type Reply = [u8; REPLY_LEN];
 }
 
 /// Whether `reply` is the correct answer to `offset`: only that byte, if in range, is set.
@@ -47,28 +57,20 @@ fn is_reply_to(reply: &[u8], offset: u32) -> bool {
 }
 
 struct RustUmdMgmt {
-    loaded: Option<Loaded<PostStartFn>>,
+    _loaded: Loaded<Sample>,
 }
 
 impl kernel::Module for RustUmdMgmt {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let umd = Arc::pin_init(
-            new_umd_mgmt!(
-                c_str!("umd_rust_sample"),
-                None,
-                SIZES,
-                log_start as PostStartFn
-            ),
-            GFP_KERNEL,
-        )?;
+        let umd = Arc::pin_init(new_umd_mgmt!(Sample), GFP_KERNEL)?;
         let loaded = umd.load(HANDLER)?;
         pr_info!("handler blob loaded ({} bytes)\n", HANDLER.len());
 
-        let mut reply = KVec::from_elem(0u8, REPLY_LEN, GFP_KERNEL)?;
+        let mut reply = KBox::<[u8; REPLY_LEN]>::init(kernel::init::zeroed(), GFP_KERNEL)?;
         for offset in [0u32, 1, 131071, 131072] {
             reply.fill(0xa5);
-            umd.send_recv(&offset.to_ne_bytes(), &mut reply)?;
-            if !is_reply_to(&reply, offset) {
+            umd.send_recv::<Mark>(&offset, &mut reply)?;
+            if !is_reply_to(&*reply, offset) {
                 pr_err!("offset {}: wrong reply\n", offset);
                 return Err(EIO);
             }
@@ -89,15 +91,13 @@ impl kernel::Module for RustUmdMgmt {
             stats.pid
         );
 
-        Ok(RustUmdMgmt {
-            loaded: Some(loaded),
-        })
+        Ok(RustUmdMgmt { _loaded: loaded })
     }
 }
 
 impl Drop for RustUmdMgmt {
     fn drop(&mut self) {
-        drop(self.loaded.take());
-        pr_info!("handler stopped, blob released\n");
+        // `_loaded` is dropped after this: the handler stops, the blob is released.
+        pr_info!("stopping the handler, releasing the blob\n");
     }
 }

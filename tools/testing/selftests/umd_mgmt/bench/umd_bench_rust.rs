@@ -8,7 +8,7 @@ use kernel::{
     prelude::*,
     sync::Arc,
     time::Ktime,
-    umd_mgmt::{new_umd_mgmt, MessageSizes, NoPostStart, UmdMgmt},
+    umd_mgmt::{new_umd_mgmt, Driver, Operation},
 };
 
 module! {
@@ -70,30 +70,57 @@ fn bench(name: &str, warmup: u32, n: u32, mut call: impl FnMut(u32) -> Result) -
     Ok(())
 }
 
-fn new_umd(name: &'static CStr, reply: usize) -> Result<Arc<UmdMgmt>> {
-    let sizes = MessageSizes { request: 4, reply };
-    Arc::pin_init(new_umd_mgmt!(name, None, sizes, NoPostStart), GFP_KERNEL)
+/// The handler in echo mode, for the round-trip cases.
+struct EchoDriver;
+
+impl Driver for EchoDriver {
+    const NAME: &'static CStr = c_str!("umd_bench_echo");
+}
+
+/// A `u32` out, the same `u32` back.
+struct Echo;
+
+impl Operation for Echo {
+    type Driver = EchoDriver;
+    type Request = u32;
+    type Reply = u32;
+}
+
+/// The handler in the sample protocol, for the 128 KiB case.
+struct SampleDriver;
+
+impl Driver for SampleDriver {
+    const NAME: &'static CStr = c_str!("umd_bench_sample");
+}
+
+/// An offset out, 128 KiB back with the byte at the offset set.
+struct Mark;
+
+impl Operation for Mark {
+    type Driver = SampleDriver;
+    type Request = u32;
+    type Reply = [u8; REPLY_LEN];
 }
 
 fn run() -> Result {
-    let echo = new_umd(c_str!("umd_bench_echo"), 4)?;
+    let echo = Arc::pin_init(new_umd_mgmt!(EchoDriver), GFP_KERNEL)?;
     let loaded = echo.load(HANDLER)?;
     bench("rust_echo", WARMUP, N_ECHO, |i| {
-        let mut reply = [0u8; 4];
-        echo.send_recv(&i.to_ne_bytes(), &mut reply)?;
-        if reply != i.to_ne_bytes() {
+        let mut reply = 0;
+        echo.send_recv::<Echo>(&i, &mut reply)?;
+        if reply != i {
             return Err(EIO);
         }
         Ok(())
     })?;
     drop(loaded);
 
-    let sample = new_umd(c_str!("umd_bench_sample"), REPLY_LEN)?;
+    let sample = Arc::pin_init(new_umd_mgmt!(SampleDriver), GFP_KERNEL)?;
     let _loaded = sample.load(HANDLER)?;
-    let mut reply = KVec::from_elem(0u8, REPLY_LEN, GFP_KERNEL)?;
+    let mut reply = KBox::<[u8; REPLY_LEN]>::init(kernel::init::zeroed(), GFP_KERNEL)?;
     bench("rust_sample_128k", 20, N_BIG, |i| {
         let offset = i % REPLY_LEN as u32;
-        sample.send_recv(&offset.to_ne_bytes(), &mut reply)?;
+        sample.send_recv::<Mark>(&offset, &mut reply)?;
         if reply[offset as usize] != 1 {
             return Err(EIO);
         }
