@@ -3,7 +3,9 @@
  * What the tests of both the C and the Rust API need to see and do to
  * handler processes from outside the library.
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/string.h>
@@ -151,4 +153,60 @@ struct task_struct *umd_mgmt_kunit_task(struct umd_mgmt *mgmt)
 {
 	return mgmt->info.tgid ? get_pid_task(mgmt->info.tgid, PIDTYPE_PID) :
 				 NULL;
+}
+
+struct umd_mgmt_kunit_thread {
+	int (*fn)(void *ctx, int thread);
+	void *ctx;
+	int index;
+	int ret;
+	struct completion done;
+};
+
+static int umd_mgmt_kunit_thread_fn(void *data)
+{
+	struct umd_mgmt_kunit_thread *t = data;
+
+	t->ret = t->fn(t->ctx, t->index);
+	kthread_complete_and_exit(&t->done, 0);
+}
+
+/**
+ * umd_mgmt_kunit_parallel - run a function in several kthreads at once
+ * @fn: the function, called with @ctx and the thread's index
+ * @ctx: its context
+ * @threads: how many threads, 1 to %UMD_MGMT_KUNIT_MAX_THREADS
+ *
+ * Return: 0 once every call returned 0; otherwise the first non-zero result
+ * by thread index, -EINVAL for a bad @threads, or the error of starting a
+ * thread. Returns only when every started thread has finished.
+ */
+int umd_mgmt_kunit_parallel(int (*fn)(void *ctx, int thread), void *ctx,
+			    int threads)
+{
+	struct umd_mgmt_kunit_thread t[UMD_MGMT_KUNIT_MAX_THREADS];
+	struct task_struct *task;
+	int i, started, err = 0;
+
+	if (threads < 1 || threads > ARRAY_SIZE(t))
+		return -EINVAL;
+
+	for (started = 0; started < threads; started++) {
+		t[started] = (struct umd_mgmt_kunit_thread){
+			.fn = fn, .ctx = ctx, .index = started,
+		};
+		init_completion(&t[started].done);
+		task = kthread_run(umd_mgmt_kunit_thread_fn, &t[started],
+				   "umd_kunit_thread");
+		if (IS_ERR(task)) {
+			err = PTR_ERR(task);
+			break;
+		}
+	}
+	for (i = 0; i < started; i++) {
+		wait_for_completion(&t[i].done);
+		if (!err)
+			err = t[i].ret;
+	}
+	return err;
 }

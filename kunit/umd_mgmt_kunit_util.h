@@ -16,4 +16,8 @@ int umd_mgmt_kunit_kill_nr(pid_t nr);
 int umd_mgmt_kunit_kill_all(const char *comm);
 struct task_struct *umd_mgmt_kunit_task(struct umd_mgmt *mgmt);
 
+#define UMD_MGMT_KUNIT_MAX_THREADS	8
+int umd_mgmt_kunit_parallel(int (*fn)(void *ctx, int thread), void *ctx,
+			    int threads);
+
 #endif /* _UMD_MGMT_KUNIT_UTIL_H */

@@ -2,15 +2,21 @@
 #ifndef _UMD_MGMT_RUST_TEST_H
 #define _UMD_MGMT_RUST_TEST_H
 
-struct kunit;
-
-/* Implemented in umd_mgmt_rust_test.rs. */
-void umd_mgmt_rust_test_replies(struct kunit *test);
-void umd_mgmt_rust_test_typed(struct kunit *test);
-void umd_mgmt_rust_test_restart_after_kill(struct kunit *test);
-void umd_mgmt_rust_test_wrong_size(struct kunit *test);
-void umd_mgmt_rust_test_post_start_error(struct kunit *test);
-void umd_mgmt_rust_test_unload(struct kunit *test);
-void umd_mgmt_rust_test_timeout_and_stats(struct kunit *test);
+/*
+ * Implemented in umd_mgmt_rust_test.rs. Each returns 0 when the case passed,
+ * or the line of the check that failed, with the check in *what, once the
+ * case has released all it made.
+ */
+int umd_mgmt_rust_test_replies(const char **what);
+int umd_mgmt_rust_test_restart_after_kill(const char **what);
+int umd_mgmt_rust_test_post_start_handshake(const char **what);
+int umd_mgmt_rust_test_post_start_unanswered(const char **what);
+int umd_mgmt_rust_test_post_start_error(const char **what);
+int umd_mgmt_rust_test_unload(const char **what);
+int umd_mgmt_rust_test_borrowed_blob(const char **what);
+int umd_mgmt_rust_test_timeout(const char **what);
+int umd_mgmt_rust_test_backoff(const char **what);
+int umd_mgmt_rust_test_concurrent(const char **what);
+int umd_mgmt_rust_test_sizes(const char **what);
 
 #endif /* _UMD_MGMT_RUST_TEST_H */

@@ -2,103 +2,344 @@
 
 //! KUnit cases of `kernel::umd_mgmt`, registered by `umd_mgmt_rust_kunit.c`.
 //!
-//! Each case drives a real handler process, started from the sample handler embedded below, and
-//! checks what it replied: a `u32` offset in, 128 KiB out with the byte at that offset set to 1.
+//! Each case drives a real handler process, started from the sample handler or the hostile test
+//! fixture embedded below, and checks what it replied. A case returns where it failed instead of
+//! asserting, so that everything it made (drivers, loaded blobs, handler processes) is released
+//! before KUnit hears of the failure; the runner then checks that no handler is left.
 
-use core::sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed};
+use core::{
+    sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed},
+    time::Duration,
+};
 use kernel::{
     bindings, c_str,
+    ffi::{c_char, c_int, c_void},
     prelude::*,
     sync::Arc,
-    umd_mgmt::{new_umd_mgmt, Handler, MessageSizes, NoPostStart, PostStart, UmdMgmt},
+    time::Ktime,
+    umd_mgmt::{new_umd_mgmt, Driver, Handler, Operation, UmdMgmt},
 };
 
 static HANDLER: &[u8] = include_bytes!("umd_mgmt_handler");
-/// The hostile handler: with a name ending in `_hang`, it never replies.
+/// The hostile fixture: its mode is the part of the driver's name after the last `_`.
 static HOSTILE: &[u8] = include_bytes!("umd_mgmt_hostile_handler");
-const NAME: &CStr = c_str!("umd_rust_kunit");
 const REPLY_LEN: usize = 128 * 1024;
-const SIZES: MessageSizes = MessageSizes {
-    request: 4,
-    reply: REPLY_LEN,
-};
-
-type Reply = [u8; REPLY_LEN];
+/// What `pr_info!` puts before each line: this object is not a module, which would define it.
+const __LOG_PREFIX: &[u8] = b"umd_mgmt_rust_test\0";
 
 extern "C" {
-    fn umd_mgmt_kunit_processes(comm: *const kernel::ffi::c_char) -> kernel::ffi::c_int;
-    fn umd_mgmt_kunit_kill_nr(nr: kernel::ffi::c_int) -> kernel::ffi::c_int;
+    fn umd_mgmt_kunit_kill_nr(nr: c_int) -> c_int;
+    fn umd_mgmt_kunit_kill_all(comm: *const c_char) -> c_int;
+    fn umd_mgmt_kunit_processes(comm: *const c_char) -> c_int;
+    fn umd_mgmt_kunit_parallel(
+        func: extern "C" fn(ctx: *mut c_void, thread: c_int) -> c_int,
+        ctx: *mut c_void,
+        threads: c_int,
+    ) -> c_int;
 }
 
-/// Fails the running KUnit case, at the caller's line, unless `$cond` holds.
-macro_rules! check {
+/// Where a case failed: the line of the check and the check itself.
+struct Failure {
+    line: u32,
+    what: &'static CStr,
+}
+
+type CaseResult = core::result::Result<(), Failure>;
+
+/// Fails the case, at this line, unless `$cond` holds.
+macro_rules! ensure {
     ($cond:expr) => {
-        kernel::kunit_assert!("umd_mgmt_rust", "umd_mgmt_rust_test.rs", 0, $cond)
+        if !$cond {
+            return Err(Failure {
+                line: line!(),
+                what: c_str!(stringify!($cond)),
+            });
+        }
     };
 }
 
-fn handler_processes() -> i32 {
-    // SAFETY: `NAME` is a NUL-terminated string; the helper only reads it.
-    unsafe { umd_mgmt_kunit_processes(NAME.as_char_ptr()) }
+/// The value of a `Result` that must be `Ok`, or the case fails at this line.
+macro_rules! ok {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(_) => {
+                return Err(Failure {
+                    line: line!(),
+                    what: c_str!(stringify!($result)),
+                })
+            }
+        }
+    };
 }
 
-/// SIGKILLs process `pid` and waits until it has exited.
+/// The names of every handler the cases start, to find what a failed case left.
+const NAMES: [&CStr; 6] = [
+    Sample::NAME,
+    EchoDriver::NAME,
+    Keyed::NAME,
+    HangDriver::NAME,
+    ExitDriver::NAME,
+    SizedDriver::NAME,
+];
+
+fn processes(name: &CStr) -> i32 {
+    // SAFETY: `name` is NUL-terminated; the helper only reads it.
+    unsafe { umd_mgmt_kunit_processes(name.as_char_ptr()) }
+}
+
+/// SIGKILLs process `pid`, as user space would, and waits until it has exited.
 fn kill(pid: i32) -> i32 {
     // SAFETY: The helper takes a plain process id.
     unsafe { umd_mgmt_kunit_kill_nr(pid) }
 }
 
-/// What `post_start` saw: how many starts, the last handler pid, and the error to return.
+fn msleep(ms: u32) {
+    // SAFETY: Sleeping has no requirement in process context.
+    unsafe { bindings::msleep(ms) }
+}
+
+fn elapsed_ms(since: Ktime) -> i64 {
+    (Ktime::ktime_get() - since).to_ms()
+}
+
+/// Runs `case` for a C `KUNIT_CASE`: returns 0 on success, otherwise the line it failed at,
+/// with the check in `*what`. Kills and counts any handler the case left, after the case has
+/// dropped all it made.
+fn run(case: fn() -> CaseResult, what: *mut *const c_char) -> c_int {
+    let result = case();
+    let mut left = 0;
+    for name in NAMES {
+        // SAFETY: `name` is NUL-terminated; the helper only reads it.
+        left += unsafe { umd_mgmt_kunit_kill_all(name.as_char_ptr()) };
+    }
+    let result = result.and_then(|()| {
+        ensure!(left == 0);
+        Ok(())
+    });
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            // SAFETY: The C caller passes a valid pointer to write the check's address to; the
+            // check is a `&'static CStr`.
+            unsafe { *what = failure.what.as_char_ptr() };
+            failure.line as c_int
+        }
+    }
+}
+
+/// Declares the `extern "C"` entry of a case for `umd_mgmt_rust_kunit.c`.
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[no_mangle]
+            extern "C" fn $name(what: *mut *const c_char) -> c_int {
+                run(cases::$name, what)
+            }
+        )*
+    };
+}
+
+cases!(
+    umd_mgmt_rust_test_replies,
+    umd_mgmt_rust_test_restart_after_kill,
+    umd_mgmt_rust_test_post_start_handshake,
+    umd_mgmt_rust_test_post_start_unanswered,
+    umd_mgmt_rust_test_post_start_error,
+    umd_mgmt_rust_test_unload,
+    umd_mgmt_rust_test_borrowed_blob,
+    umd_mgmt_rust_test_timeout,
+    umd_mgmt_rust_test_backoff,
+    umd_mgmt_rust_test_concurrent,
+    umd_mgmt_rust_test_sizes,
+);
+
+/// The sample handler's protocol: a `u32` offset in, 128 KiB out with that byte set to 1.
+/// `post_start` records each start, and fails with `error` if that is set.
 #[derive(Default)]
-struct Starts {
-    count: AtomicU32,
+struct Sample {
+    starts: AtomicU32,
     pid: AtomicI32,
     error: AtomicI32,
 }
 
-/// A `UmdMgmt` whose `post_start` records each start in `starts`. No loader module exists.
-fn new_umd(starts: &Arc<Starts>) -> Result<Arc<UmdMgmt<impl PostStart>>> {
-    let starts = starts.clone();
-    let post_start = move |handler: &Handler<'_>| -> Result {
-        starts.count.fetch_add(1, Relaxed);
-        starts.pid.store(handler.pid(), Relaxed);
-        match starts.error.load(Relaxed) {
+impl Driver for Sample {
+    const NAME: &'static CStr = c_str!("umd_rust_kunit");
+
+    fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
+        self.starts.fetch_add(1, Relaxed);
+        self.pid.store(handler.pid(), Relaxed);
+        match self.error.load(Relaxed) {
             0 => Ok(()),
             errno => Err(Error::from_errno(errno)),
         }
-    };
-    Arc::pin_init(
-        new_umd_mgmt!(
-            NAME,
-            Some(c_str!("umd_rust_kunit_no_loader")),
-            SIZES,
-            post_start
-        ),
-        GFP_KERNEL,
-    )
+    }
 }
 
-fn new_reply() -> Result<KBox<Reply>> {
-    KBox::init(kernel::init::zeroed(), GFP_KERNEL)
+struct Mark;
+
+impl Operation for Mark {
+    type Driver = Sample;
+    type Request = u32;
+    type Reply = [u8; REPLY_LEN];
 }
 
-/// What most cases start from: a `UmdMgmt` recording its starts, and a reply buffer.
-struct Fixture<P: PostStart> {
-    starts: Arc<Starts>,
-    umd: Arc<UmdMgmt<P>>,
-    reply: KBox<Reply>,
+/// The same replies, read as words.
+struct MarkWords;
+
+impl Operation for MarkWords {
+    type Driver = Sample;
+    type Request = u32;
+    type Reply = [u32; REPLY_LEN / 4];
 }
 
-fn fixture() -> Result<Fixture<impl PostStart>> {
-    let starts = Arc::new(Starts::default(), GFP_KERNEL)?;
-    Ok(Fixture {
-        umd: new_umd(&starts)?,
-        starts,
-        reply: new_reply()?,
-    })
+/// The sample handler in echo mode.
+struct EchoDriver;
+
+impl Driver for EchoDriver {
+    const NAME: &'static CStr = c_str!("umd_rust_echo");
 }
 
-/// Whether `reply` is the handler's answer to `offset`.
+struct Echo;
+
+impl Operation for Echo {
+    type Driver = EchoDriver;
+    type Request = u32;
+    type Reply = u32;
+}
+
+/// The fixture in `keyed` mode; `post_start` sends `key` and counts the handshakes.
+struct Keyed {
+    key: u32,
+    handshakes: AtomicU32,
+}
+
+impl Driver for Keyed {
+    const NAME: &'static CStr = c_str!("umd_rust_keyed");
+
+    fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
+        let mut ack = 0;
+        handler.send_recv::<KeyedOp>(&self.key, &mut ack)?;
+        if ack != self.key {
+            return Err(EPROTO);
+        }
+        self.handshakes.fetch_add(1, Relaxed);
+        Ok(())
+    }
+}
+
+struct KeyedOp;
+
+impl Operation for KeyedOp {
+    type Driver = Keyed;
+    type Request = u32;
+    type Reply = u32;
+}
+
+/// The fixture in `hang` mode: it reads requests and never replies. With `handshake`, its
+/// `post_start` tries a handshake, and ignores the error if `ignore_error` is set.
+#[derive(Default)]
+struct HangDriver {
+    handshake: bool,
+    ignore_error: bool,
+}
+
+impl Driver for HangDriver {
+    const NAME: &'static CStr = c_str!("umd_rust_hang");
+
+    fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
+        if !self.handshake {
+            return Ok(());
+        }
+        let result = handler.send_recv::<HangOp>(&1, &mut 0);
+        if self.ignore_error {
+            return Ok(());
+        }
+        result
+    }
+}
+
+struct HangOp;
+
+impl Operation for HangOp {
+    type Driver = HangDriver;
+    type Request = u32;
+    type Reply = u32;
+}
+
+/// The fixture in `exit` mode: it exits on each request without replying.
+struct ExitDriver;
+
+impl Driver for ExitDriver {
+    const NAME: &'static CStr = c_str!("umd_rust_exit");
+}
+
+struct ExitOp;
+
+impl Operation for ExitOp {
+    type Driver = ExitDriver;
+    type Request = u32;
+    type Reply = u32;
+}
+
+/// The fixture in `sized` mode: a request `n` is answered with `n` bytes.
+struct SizedDriver;
+
+impl Driver for SizedDriver {
+    const NAME: &'static CStr = c_str!("umd_rust_sized");
+}
+
+struct Byte;
+
+impl Operation for Byte {
+    type Driver = SizedDriver;
+    type Request = u32;
+    type Reply = u8;
+}
+
+struct Quad;
+
+impl Operation for Quad {
+    type Driver = SizedDriver;
+    type Request = u32;
+    type Reply = u64;
+}
+
+struct Page;
+
+impl Operation for Page {
+    type Driver = SizedDriver;
+    type Request = u32;
+    type Reply = [u8; 4096];
+}
+
+struct Big;
+
+impl Operation for Big {
+    type Driver = SizedDriver;
+    type Request = u32;
+    type Reply = [u16; 40000];
+}
+
+/// The fixture's `sized` reply byte at offset `i`, as `umd_hostile::sized_byte` makes it.
+fn sized_byte(i: usize) -> u8 {
+    (i as u8) ^ 0x5a
+}
+
+/// Whether `bytes` are the start of a `sized` reply.
+fn is_sized(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().all(|(i, &b)| b == sized_byte(i))
+}
+
+fn new<D: Driver>(driver: D) -> core::result::Result<Arc<UmdMgmt<D>>, Failure> {
+    Ok(ok!(Arc::pin_init(new_umd_mgmt!(driver), GFP_KERNEL)))
+}
+
+fn new_reply() -> core::result::Result<KBox<[u8; REPLY_LEN]>, Failure> {
+    Ok(ok!(KBox::init(kernel::init::zeroed(), GFP_KERNEL)))
+}
+
+/// Whether `reply` is the sample handler's answer to `offset`.
 fn is_reply_to(reply: &[u8], offset: u32) -> bool {
     let offset = offset as usize;
     reply
@@ -107,208 +348,307 @@ fn is_reply_to(reply: &[u8], offset: u32) -> bool {
         .all(|(i, &b)| b == u8::from(i == offset))
 }
 
-/// Sends `offset` through the byte-slice API and checks the answer.
-fn check_request<P: PostStart>(umd: &UmdMgmt<P>, reply: &mut Reply, offset: u32) {
+/// Sends `offset` and checks the answer.
+fn ask(umd: &UmdMgmt<Sample>, reply: &mut [u8; REPLY_LEN], offset: u32) -> CaseResult {
     reply.fill(0xa5);
-    check!(umd.send_recv(&offset.to_ne_bytes(), reply).is_ok());
-    check!(is_reply_to(reply, offset));
+    ok!(umd.send_recv::<Mark>(&offset, reply));
+    ensure!(is_reply_to(reply, offset));
+    Ok(())
 }
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_replies(_test: *mut bindings::kunit) {
-    let umd = Arc::pin_init(new_umd_mgmt!(NAME, None, SIZES, NoPostStart), GFP_KERNEL);
-    let (Ok(umd), Ok(mut reply)) = (umd, new_reply()) else {
-        return check!(false);
-    };
+mod cases {
+    use super::*;
 
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    for offset in [0, 1, 4096, 131071, 131072, u32::MAX] {
-        check_request(&umd, &mut reply, offset);
+    pub(super) fn umd_mgmt_rust_test_replies() -> CaseResult {
+        let umd = new(Sample::default())?;
+        let mut reply = new_reply()?;
+        let loaded = ok!(umd.load(HANDLER));
+        for offset in [0, 1, 4096, 131071, 131072, u32::MAX] {
+            ask(&umd, &mut reply, offset)?;
+        }
+        // The same reply, typed as 32768 words: the byte lands in the right one.
+        let mut words = ok!(KBox::<[u32; REPLY_LEN / 4]>::init(
+            kernel::init::zeroed(),
+            GFP_KERNEL
+        ));
+        ok!(umd.send_recv::<MarkWords>(&4097, &mut words));
+        ensure!(words[1024] == u32::from_ne_bytes([0, 1, 0, 0]));
+        ensure!(words.iter().filter(|&&w| w != 0).count() == 1);
+
+        ensure!(processes(Sample::NAME) == 1);
+        ensure!(umd.driver().starts.load(Relaxed) == 1);
+        drop(loaded);
+        ensure!(processes(Sample::NAME) == 0);
+        Ok(())
     }
-    check!(handler_processes() == 1);
-    drop(loaded);
-    check!(handler_processes() == 0);
-}
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_typed(_test: *mut bindings::kunit) {
-    let Ok(Fixture { umd, mut reply, .. }) = fixture() else {
-        return check!(false);
-    };
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
+    pub(super) fn umd_mgmt_rust_test_restart_after_kill() -> CaseResult {
+        let umd = new(Sample::default())?;
+        let mut reply = new_reply()?;
+        let _loaded = ok!(umd.load(HANDLER));
+        let driver = umd.driver();
+        for round in 1..=3 {
+            ask(&umd, &mut reply, round)?;
+            let before = driver.pid.load(Relaxed);
+            ensure!(before > 0 && before == umd.stats().pid);
+            ensure!(kill(before) == 0);
+            ensure!(processes(Sample::NAME) == 0);
 
-    // A `u32` request and an array reply, as typed messages.
-    for offset in [7u32, 131071] {
+            ask(&umd, &mut reply, 131071 - round)?;
+            ensure!(driver.starts.load(Relaxed) == round + 1);
+            ensure!(driver.pid.load(Relaxed) != before);
+            ensure!(processes(Sample::NAME) == 1);
+        }
+        let stats = umd.stats();
+        ensure!(stats.starts == 4 && stats.restarts == 3 && stats.failures == 0);
+        Ok(())
+    }
+
+    pub(super) fn umd_mgmt_rust_test_post_start_handshake() -> CaseResult {
+        const KEY: u32 = 0x5eed_1234;
+        let umd = new(Keyed {
+            key: KEY,
+            handshakes: AtomicU32::new(0),
+        })?;
+        let _loaded = ok!(umd.load(HOSTILE));
+        // Without the handshake the fixture would take the first request for its key and
+        // answer it with itself.
+        for request in [1u32, 2, 0xffff_0000] {
+            let mut reply = 0;
+            ok!(umd.send_recv::<KeyedOp>(&request, &mut reply));
+            ensure!(reply == request ^ KEY);
+        }
+        // A restarted handler gets the handshake again, before any request.
+        ensure!(kill(umd.stats().pid) == 0);
+        let mut reply = 0;
+        ok!(umd.send_recv::<KeyedOp>(&7, &mut reply));
+        ensure!(reply == 7 ^ KEY);
+        ensure!(umd.driver().handshakes.load(Relaxed) == 2);
+        let stats = umd.stats();
+        // The handshakes are not requests.
+        ensure!(stats.starts == 2 && stats.requests == 4 && stats.failures == 0);
+        Ok(())
+    }
+
+    pub(super) fn umd_mgmt_rust_test_post_start_unanswered() -> CaseResult {
+        // A handler that never answers the handshake fails the start within the deadline and
+        // the stop, also when post_start ignores the failed exchange.
+        for ignore_error in [false, true] {
+            let umd = new(HangDriver {
+                handshake: true,
+                ignore_error,
+            })?;
+            umd.set_timeout(Some(Duration::from_millis(300)));
+            let start = Ktime::ktime_get();
+            let result = umd.load(HOSTILE).err();
+            let ms = elapsed_ms(start);
+            pr_info!(
+                "unanswered handshake (error ignored: {}): {:?} in {} ms\n",
+                ignore_error,
+                result,
+                ms
+            );
+            ensure!(result == Some(ETIMEDOUT));
+            ensure!((300..300 + 1000 + 500).contains(&ms));
+            ensure!(processes(HangDriver::NAME) == 0);
+        }
+        Ok(())
+    }
+
+    pub(super) fn umd_mgmt_rust_test_post_start_error() -> CaseResult {
+        let umd = new(Sample::default())?;
+        let mut reply = new_reply()?;
+        let driver = umd.driver();
+
+        // post_start's error fails the load and leaves nothing running.
+        driver.error.store(EPERM.to_errno(), Relaxed);
+        ensure!(umd.load(HANDLER).err() == Some(EPERM));
+        ensure!(driver.starts.load(Relaxed) == 1);
+        ensure!(processes(Sample::NAME) == 0);
+
+        driver.error.store(0, Relaxed);
+        let _loaded = ok!(umd.load(HANDLER));
+        ensure!(umd.load(HANDLER).err() == Some(EBUSY));
+
+        // ... and a restart, and is returned to the request that caused it.
+        ensure!(kill(driver.pid.load(Relaxed)) == 0);
+        driver.error.store(EACCES.to_errno(), Relaxed);
+        ensure!(umd.send_recv::<Mark>(&0, &mut reply) == Err(EACCES));
+        ensure!(processes(Sample::NAME) == 0);
+        driver.error.store(0, Relaxed);
+        ask(&umd, &mut reply, 3)?;
+        ensure!(driver.starts.load(Relaxed) == 4);
+        Ok(())
+    }
+
+    pub(super) fn umd_mgmt_rust_test_unload() -> CaseResult {
+        let umd = new(Sample::default())?;
+        let mut reply = new_reply()?;
+        let loaded = ok!(umd.load(HANDLER));
+        ask(&umd, &mut reply, 99)?;
+        drop(loaded);
+        ensure!(processes(Sample::NAME) == 0);
+
+        // No blob: a clean error, the reply untouched, nothing started.
         reply.fill(0xa5);
-        check!(umd.send_recv_as(&offset, &mut *reply).is_ok());
-        check!(is_reply_to(&*reply, offset));
+        ensure!(umd.send_recv::<Mark>(&99, &mut reply) == Err(ENOPROTOOPT));
+        ensure!(reply.iter().all(|&b| b == 0xa5));
+        ensure!(processes(Sample::NAME) == 0);
+        ensure!(umd.driver().starts.load(Relaxed) == 1);
+
+        // An empty blob is refused; the blob can be loaded again.
+        ensure!(umd.load(&[]).err() == Some(EINVAL));
+        let _loaded = ok!(umd.load(HANDLER));
+        ask(&umd, &mut reply, 100)?;
+        ensure!(umd.driver().starts.load(Relaxed) == 2);
+        Ok(())
     }
-    // A reply typed as 32768 `u32`s: the handler's byte lands in the right word.
-    let Ok(mut words) = KBox::<[u32; REPLY_LEN / 4]>::init(kernel::init::zeroed(), GFP_KERNEL)
-    else {
-        return check!(false);
-    };
-    check!(umd.send_recv_as(&4097u32, &mut *words).is_ok());
-    check!(words[1024] == u32::from_ne_bytes([0, 1, 0, 0]));
-    check!(words.iter().filter(|&&w| w != 0).count() == 1);
-}
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_restart_after_kill(_test: *mut bindings::kunit) {
-    let Ok(Fixture {
-        starts,
-        umd,
-        mut reply,
-    }) = fixture()
-    else {
-        return check!(false);
-    };
+    pub(super) fn umd_mgmt_rust_test_borrowed_blob() -> CaseResult {
+        let umd = new(Sample::default())?;
+        let mut reply = new_reply()?;
 
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    check!(starts.count.load(Relaxed) == 1);
-    for round in 1..=3 {
-        check_request(&umd, &mut reply, round);
-        let before = starts.pid.load(Relaxed);
-        check!(before > 0);
-        check!(kill(before) == 0);
-        check!(handler_processes() == 0);
+        // A blob in a heap buffer freed, and overwritten first, right after the load.
+        let mut blob = ok!(KVec::with_capacity(HANDLER.len(), GFP_KERNEL));
+        ok!(blob.extend_from_slice(HANDLER, GFP_KERNEL));
+        let _loaded = ok!(umd.load(&blob));
+        blob.fill(0);
+        drop(blob);
 
-        check_request(&umd, &mut reply, 131071 - round);
-        check!(starts.count.load(Relaxed) == round + 1);
-        check!(starts.pid.load(Relaxed) != before);
-        check!(handler_processes() == 1);
+        ask(&umd, &mut reply, 5)?;
+        // The restart runs from the library's copy too.
+        ensure!(kill(umd.stats().pid) == 0);
+        ask(&umd, &mut reply, 6)?;
+        ensure!(umd.stats().starts == 2);
+        Ok(())
     }
-}
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_wrong_size(_test: *mut bindings::kunit) {
-    let Ok(Fixture {
-        starts,
-        umd,
-        mut reply,
-    }) = fixture()
-    else {
-        return check!(false);
-    };
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    let pid = starts.pid.load(Relaxed);
+    pub(super) fn umd_mgmt_rust_test_timeout() -> CaseResult {
+        let umd = new(HangDriver::default())?;
+        let _loaded = ok!(umd.load(HOSTILE));
 
-    // Too short, too long, and a request of the wrong size: refused, nothing sent.
-    check!(umd.send_recv(&5u32.to_ne_bytes(), &mut reply[1..]) == Err(EINVAL));
-    check!(umd.send_recv(&[0; 3], &mut reply[..]) == Err(EINVAL));
-    check!(umd.send_recv_as(&5u64, &mut *reply) == Err(EINVAL));
-    let mut small = [0u8; 16];
-    check!(umd.send_recv_as(&5u32, &mut small) == Err(EINVAL));
-    let Ok(mut big) = KBox::<[u8; REPLY_LEN + 1]>::init(kernel::init::zeroed(), GFP_KERNEL) else {
-        return check!(false);
-    };
-    check!(umd.send_recv_as(&5u32, &mut *big) == Err(EINVAL));
-    check!(big.iter().all(|&b| b == 0));
+        // (timeout, at least, less than) in ms; the stop may add up to a second.
+        for (timeout, min, max) in [
+            (Some(Duration::from_millis(200)), 200, 1500),
+            // Zero is not "no deadline": it rounds up to 1 ms.
+            (Some(Duration::ZERO), 0, 1500),
+            // The default, 5 s.
+            (None, 5000, 6500),
+        ] {
+            umd.set_timeout(timeout);
+            let start = Ktime::ktime_get();
+            let result = umd.send_recv::<HangOp>(&1, &mut 0);
+            let ms = elapsed_ms(start);
+            pr_info!("timeout {:?}: {:?} in {} ms\n", timeout, result, ms);
+            ensure!(result == Err(ETIMEDOUT));
+            ensure!((min..max).contains(&ms));
+        }
+        let stats = umd.stats();
+        ensure!(stats.requests == 3 && stats.failures == 3 && stats.timeouts == 3);
+        ensure!(stats.last_error == Some(ETIMEDOUT) && stats.pid == 0);
+        Ok(())
+    }
 
-    // The same handler still answers, in step.
-    check_request(&umd, &mut reply, 5);
-    check!(starts.count.load(Relaxed) == 1);
-    check!(starts.pid.load(Relaxed) == pid);
-}
+    pub(super) fn umd_mgmt_rust_test_backoff() -> CaseResult {
+        let umd = new(ExitDriver)?;
+        let _loaded = ok!(umd.load(HOSTILE));
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_post_start_error(_test: *mut bindings::kunit) {
-    let Ok(Fixture {
-        starts,
-        umd,
-        mut reply,
-    }) = fixture()
-    else {
-        return check!(false);
-    };
+        // Five failures in a row: the fixture exits on each request.
+        for _ in 0..5 {
+            ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EPIPE));
+        }
+        // Then requests fail at once, and start nothing.
+        let start = Ktime::ktime_get();
+        ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EHOSTDOWN));
+        ensure!(elapsed_ms(start) < 100);
+        let stats = umd.stats();
+        ensure!(stats.starts == 5 && stats.failures == 6);
+        ensure!(stats.last_error == Some(EHOSTDOWN));
 
-    // post_start's error fails the load and leaves nothing running.
-    starts.error.store(EPERM.to_errno(), Relaxed);
-    check!(umd.load(HANDLER).err() == Some(EPERM));
-    check!(starts.count.load(Relaxed) == 1);
-    check!(handler_processes() == 0);
+        // A second later the handler is tried again.
+        msleep(1100);
+        ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EPIPE));
+        ensure!(umd.stats().starts == 6);
+        Ok(())
+    }
 
-    starts.error.store(0, Relaxed);
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    check!(umd.load(HANDLER).err() == Some(EBUSY));
+    /// What the threads of the concurrent case share.
+    struct Concurrent<'a> {
+        umd: &'a UmdMgmt<EchoDriver>,
+    }
 
-    // ... and a restart, and is reported to the request that caused it.
-    check!(kill(starts.pid.load(Relaxed)) == 0);
-    starts.error.store(EACCES.to_errno(), Relaxed);
-    check!(umd.send_recv(&0u32.to_ne_bytes(), &mut reply[..]) == Err(EACCES));
-    check!(handler_processes() == 0);
-    starts.error.store(0, Relaxed);
-    check_request(&umd, &mut reply, 3);
-    check!(starts.count.load(Relaxed) == 4);
-}
+    const THREADS: i32 = 4;
+    const ROUNDS: u32 = 250;
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_unload(_test: *mut bindings::kunit) {
-    let Ok(Fixture {
-        starts,
-        umd,
-        mut reply,
-    }) = fixture()
-    else {
-        return check!(false);
-    };
+    /// One thread: `ROUNDS` echoes of values no other thread sends.
+    extern "C" fn echo_thread(ctx: *mut c_void, thread: c_int) -> c_int {
+        // SAFETY: `ctx` is the `Concurrent` of the case, which outlives its threads.
+        let ctx = unsafe { &*ctx.cast::<Concurrent<'_>>() };
+        for i in 0..ROUNDS {
+            let request = ((thread as u32) << 16) | i;
+            let mut reply = 0;
+            match ctx.umd.send_recv::<Echo>(&request, &mut reply) {
+                Ok(()) if reply == request => {}
+                Ok(()) => return EPROTO.to_errno(),
+                Err(e) => return e.to_errno(),
+            }
+        }
+        0
+    }
 
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    check_request(&umd, &mut reply, 99);
-    drop(loaded);
-    check!(handler_processes() == 0);
+    pub(super) fn umd_mgmt_rust_test_concurrent() -> CaseResult {
+        let umd = new(EchoDriver)?;
+        let _loaded = ok!(umd.load(HANDLER));
+        let mut ctx = Concurrent { umd: &umd };
+        // SAFETY: `echo_thread` takes `ctx` as a `Concurrent`, and the helper returns only once
+        // every thread has.
+        let err = unsafe { umd_mgmt_kunit_parallel(echo_thread, ptr_of(&mut ctx), THREADS) };
+        ensure!(err == 0);
+        let stats = umd.stats();
+        ensure!(stats.requests == (THREADS as u32 * ROUNDS).into());
+        ensure!(stats.failures == 0 && stats.starts == 1);
+        Ok(())
+    }
 
-    // No blob and no loader: a clean error, and nothing is started.
-    reply.fill(0xa5);
-    check!(umd.send_recv(&99u32.to_ne_bytes(), &mut reply[..]) == Err(ENOPROTOOPT));
-    check!(reply.iter().all(|&b| b == 0xa5));
-    check!(handler_processes() == 0);
-    check!(starts.count.load(Relaxed) == 1);
+    fn ptr_of<T>(value: &mut T) -> *mut c_void {
+        core::ptr::from_mut(value).cast()
+    }
 
-    // The blob can be loaded again.
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    check_request(&umd, &mut reply, 100);
-    check!(starts.count.load(Relaxed) == 2);
-}
+    pub(super) fn umd_mgmt_rust_test_sizes() -> CaseResult {
+        let umd = new(SizedDriver)?;
+        let _loaded = ok!(umd.load(HOSTILE));
 
-#[no_mangle]
-extern "C" fn umd_mgmt_rust_test_timeout_and_stats(_test: *mut bindings::kunit) {
-    let Ok(Fixture {
-        starts,
-        umd,
-        mut reply,
-    }) = fixture()
-    else {
-        return check!(false);
-    };
-    let loaded = umd.load(HANDLER);
-    check!(loaded.is_ok());
-    check_request(&umd, &mut reply, 8);
-    let stats = umd.stats();
-    check!(stats.requests == 1 && stats.failures == 0 && stats.starts == 1);
-    check!(stats.pid == starts.pid.load(Relaxed) && stats.last_error.is_none());
-    drop(loaded);
+        // Four operations, each with its own reply size, on one driver.
+        let mut byte = 0u8;
+        ok!(umd.send_recv::<Byte>(&1, &mut byte));
+        ensure!(byte == sized_byte(0));
 
-    // A handler that never replies is killed when the timeout expires.
-    let hang = Arc::pin_init(
-        new_umd_mgmt!(c_str!("umd_rust_hang"), None, SIZES, NoPostStart),
-        GFP_KERNEL,
-    );
-    let Ok(hang) = hang else {
-        return check!(false);
-    };
-    hang.set_timeout_ms(200);
-    let loaded = hang.load(HOSTILE);
-    check!(loaded.is_ok());
-    check!(hang.send_recv(&1u32.to_ne_bytes(), &mut reply[..]) == Err(ETIMEDOUT));
-    let stats = hang.stats();
-    check!(stats.requests == 1 && stats.failures == 1 && stats.timeouts == 1);
-    check!(stats.last_error == Some(ETIMEDOUT) && stats.pid == 0);
+        let mut quad = 0u64;
+        ok!(umd.send_recv::<Quad>(&8, &mut quad));
+        ensure!(is_sized(&quad.to_ne_bytes()));
+
+        let mut page = [0u8; 4096];
+        ok!(umd.send_recv::<Page>(&4096, &mut page));
+        ensure!(is_sized(&page));
+
+        let mut big = ok!(KBox::<[u16; 40000]>::init(
+            kernel::init::zeroed(),
+            GFP_KERNEL
+        ));
+        ok!(umd.send_recv::<Big>(&80000, &mut big));
+        ensure!(big.iter().enumerate().all(|(i, &w)| {
+            w == u16::from_ne_bytes([sized_byte(2 * i), sized_byte(2 * i + 1)])
+        }));
+        ensure!(umd.stats().starts == 1);
+
+        // A handler that disagrees with the types: more than the reply, or less.
+        ensure!(umd.send_recv::<Quad>(&9, &mut quad) == Err(EMSGSIZE));
+        umd.set_timeout(Some(Duration::from_millis(200)));
+        ensure!(umd.send_recv::<Quad>(&7, &mut quad) == Err(ETIMEDOUT));
+        // The next request gets a new handler, in step.
+        ok!(umd.send_recv::<Quad>(&8, &mut quad));
+        ensure!(quad.to_ne_bytes()[7] == sized_byte(7));
+        ensure!(umd.stats().starts == 3);
+        Ok(())
+    }
 }

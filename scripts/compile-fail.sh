@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # compile-fail.sh BUILD: compile each kunit/compile_fail/*.rs with exactly the
 # rustc command kbuild used for the Rust KUnit object in BUILD, and check the
-# outcome each file names on its "//! expect:" line: an error code the
-# compiler must report, or "ok". Runs inside the toolchain root; prints one
+# outcome each file names on its "//! expect:" line: "ok", or the code of the
+# first error the compiler must report followed by text its report must
+# contain. Runs inside the toolchain root; prints one
 # "compile-fail: N passed, N failed" line.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +20,9 @@ failed=0
 for src in "$TOP"/kunit/compile_fail/*.rs; do
 	name=$(basename "$src" .rs)
 	expect=$(sed -n 's|^//! expect: ||p' "$src")
+	code=${expect%% *}
+	text=${expect#"$code"}
+	text=${text# }
 	cmd=$(printf '%s' "$template" | sed \
 		-e "s|--crate-name [^ ]*|--crate-name compile_fail_$name|" \
 		-e "s|--out-dir [^ ]*|--out-dir $out/|" \
@@ -32,7 +36,9 @@ for src in "$TOP"/kunit/compile_fail/*.rs; do
 		got=$(grep -oE '^error\[E[0-9]+\]' "$out/$name.log" | grep -oE 'E[0-9]+' | head -1) || true
 		got=${got:-failed}
 	fi
-	if [ "$got" = "$expect" ]; then
+	# An error probe must name the text: the code alone says too little.
+	if [ "$got" = "$code" ] && { [ "$code" = ok ] ||
+		{ [ -n "$text" ] && grep -qF -- "$text" "$out/$name.log"; }; }; then
 		echo "compile-fail: $name: ok (expected $expect)"
 		passed=$((passed + 1))
 	else

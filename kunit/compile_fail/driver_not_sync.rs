@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A driver's state is shared by every thread that makes a request, so it must be `Sync`.
+//! expect: E0277 `Cell<u32>` cannot be shared between threads safely
+
+use core::cell::Cell;
+use kernel::{c_str, prelude::*, umd_mgmt::Driver};
+
+/// A driver counting its starts in a `Cell`.
+pub struct Probe {
+    starts: Cell<u32>,
+}
+
+impl Driver for Probe {
+    const NAME: &'static CStr = c_str!("probe");
+}
