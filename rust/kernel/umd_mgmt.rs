@@ -14,8 +14,10 @@
 //! to [`UmdMgmt::load`], restarts it on the next request after it exits, kills it when an
 //! exchange with it fails, and serialises requests.
 //!
-//! A request ends by its deadline ([`UmdMgmt::set_timeout`]) whatever the handler does: then it
-//! fails with [`ETIMEDOUT`] and the handler is killed. After 5 failed starts or requests in a
+//! Each exchange with the handler ends by its deadline ([`UmdMgmt::set_timeout`]) whatever the
+//! handler does: then it fails with [`ETIMEDOUT`] and the handler is killed, which waits for it at
+//! most a second. A request that starts a handler also takes the start and each exchange of
+//! [`Driver::post_start`], which has a deadline of its own. After 5 failed starts or requests in a
 //! row, each within 10 seconds of the first, requests fail at once with [`EHOSTDOWN`] for a
 //! second; a success resets the count. The kernel confines the handler before its exec: uid and
 //! gid 65534, no groups, no capabilities, `no_new_privs`, chrooted to its own read-only tmpfs,
@@ -34,7 +36,7 @@
 //!
 //! ```
 //! use kernel::{c_str, prelude::*, sync::Arc};
-//! use kernel::umd_mgmt::{new_umd_mgmt, Driver, Loaded, Operation, UmdMgmt};
+//! use kernel::umd_mgmt::{new_umd_mgmt, Driver, Operation, UmdMgmt};
 //!
 //! struct Parser;
 //!
@@ -101,7 +103,8 @@ pub trait Driver: Send + Sync + Sized + 'static {
     ///
     /// It must not call the methods of the driver's [`UmdMgmt`] (`send_recv`, `load`, `stats`,
     /// `set_timeout`), or drop the driver's [`Loaded`]: they wait for the lock that this call
-    /// holds, forever.
+    /// holds, forever. Nor should it wait for another driver, whose own `post_start` or requests
+    /// could be waiting for this one.
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         let _ = handler;
         Ok(())
@@ -155,7 +158,7 @@ pub struct Stats {
 /// # Invariants
 ///
 /// `mgmt` is the initialised `struct umd_mgmt` of a `UmdMgmt<D>`, whose lock is held and whose
-/// handler process has been started (`info.tgid` is set), for all of `'a`.
+/// handler process has been started (`info.tgid` is set), for as long as the `Handler` exists.
 pub struct Handler<'a, D: Driver> {
     mgmt: &'a Opaque<bindings::umd_mgmt>,
     /// The first error of an exchange through [`Handler::send_recv`], which fails the start.
@@ -252,7 +255,8 @@ impl<D: Driver> Handler<'_, D> {
 /// # Invariants
 ///
 /// `mgmt` is an initialised `struct umd_mgmt`: zeroed, with `D::NAME` as its driver name, its
-/// lock initialised, and `post_start_callback::<D>` as its `post_start`.
+/// lock initialised, and `post_start_callback::<D>` as its `post_start`. It is pinned, and C is
+/// only ever handed it through `UmdMgmt::as_raw`, as a field of a `UmdMgmt<D>`.
 #[pin_data]
 pub struct UmdMgmt<D: Driver> {
     #[pin]
@@ -289,9 +293,10 @@ impl<D: Driver> UmdMgmt<D> {
         pin_init!(Self {
             // INVARIANT: zeroed, name, callback and lock set as the invariant requires.
             mgmt <- Opaque::ffi_init(move |slot: *mut bindings::umd_mgmt| {
-                // SAFETY: `slot` is valid for writes. All zeroes is a valid `struct umd_mgmt`
-                // (null pointers, `false`, no callback, no loader), which is how C users start
-                // too. The names and the lock class live forever, as the C structure needs.
+                // SAFETY: `slot` is valid for writes and pinned, so the mutex never moves once
+                // initialised. All zeroes is a valid `struct umd_mgmt` (null pointers, `false`, no
+                // callback, no loader), which is how C users start too. The names and the lock
+                // class live forever, as the C structure needs.
                 unsafe {
                     slot.write(core::mem::zeroed());
                     (*slot).info.driver_name = D::NAME.as_char_ptr();
@@ -305,6 +310,14 @@ impl<D: Driver> UmdMgmt<D> {
             }),
             driver,
         })
+    }
+
+    /// Returns the C structure, with the provenance of all of `self`: `post_start_callback`
+    /// reaches `driver` from it.
+    fn as_raw(&self) -> *mut bindings::umd_mgmt {
+        let this = ptr::from_ref(self);
+        // SAFETY: `this` comes from a reference, so projecting it to a field stays in bounds.
+        Opaque::raw_get(unsafe { ptr::addr_of!((*this).mgmt) })
     }
 
     /// Returns the driver's own state.
@@ -325,14 +338,14 @@ impl<D: Driver> UmdMgmt<D> {
             u32::try_from(ms).unwrap_or(u32::MAX).max(1)
         });
         // SAFETY: `self.mgmt` is initialised (type invariant).
-        unsafe { bindings::umd_mgmt_set_timeout(self.mgmt.get(), ms) };
+        unsafe { bindings::umd_mgmt_set_timeout(self.as_raw(), ms) };
     }
 
     /// Returns the counters of this driver. Waits for a request in progress to end.
     pub fn stats(&self) -> Stats {
         let mut raw = bindings::umd_mgmt_stats::default();
         // SAFETY: `self.mgmt` is initialised (type invariant) and `raw` is valid for writes.
-        unsafe { bindings::umd_mgmt_get_stats(self.mgmt.get(), &mut raw) };
+        unsafe { bindings::umd_mgmt_get_stats(self.as_raw(), &mut raw) };
         Stats {
             requests: raw.requests,
             failures: raw.failures,
@@ -370,7 +383,8 @@ impl<D: Driver> UmdMgmt<D> {
     ///
     /// The returned guard keeps the blob loaded; dropping it stops the handler and releases the
     /// copy. The guard holds a reference on the driver: forgetting it (`core::mem::forget`)
-    /// leaks the driver with it, and the handler then runs for the life of the kernel.
+    /// leaks the driver with it. The handler then runs until it exits, and is not restarted; the
+    /// leaked structure keeps pointers into the module, which nothing uses again.
     ///
     /// Errors: [`EINVAL`] for an empty blob, [`EBUSY`] while a blob is loaded, or the error of
     /// copying the blob, of starting the handler, or of [`Driver::post_start`]. On error nothing
@@ -380,7 +394,7 @@ impl<D: Driver> UmdMgmt<D> {
         // SAFETY: `self.mgmt` is initialised (type invariant). `blob` is valid for reads between
         // `start` and `end` for the duration of the call, and the C function only reads it.
         to_result(unsafe {
-            bindings::umd_mgmt_load(self.mgmt.get(), range.start.cast(), range.end.cast())
+            bindings::umd_mgmt_load(self.as_raw(), range.start.cast(), range.end.cast())
         })?;
         // INVARIANT: the load just succeeded.
         Ok(Loaded { umd: self.clone() })
@@ -403,8 +417,9 @@ impl<D: Driver> UmdMgmt<D> {
     ///   signal came after the request or part of it was written (the handler is kept if it had
     ///   the whole request, and its late reply is dropped by the next request; otherwise it is
     ///   stopped).
-    /// - the error of a start, of the handler (the start is counted as a failure), or of
-    ///   [`Driver::post_start`] (the new handler is stopped).
+    /// - another error of reading or writing the pipes; the handler is stopped.
+    /// - the error of a start (counted as a failure), or of [`Driver::post_start`] (the new
+    ///   handler is stopped).
     ///
     /// Stopped handlers are restarted by the next request. [`ETIMEDOUT`], [`EPIPE`],
     /// [`EMSGSIZE`], [`EPROTO`] and failed starts count towards the back-off; signals do not.
@@ -420,7 +435,7 @@ impl<D: Driver> UmdMgmt<D> {
         // `O::Reply: FromBytes`.
         to_result(unsafe {
             bindings::umd_mgmt_send_recv(
-                self.mgmt.get(),
+                self.as_raw(),
                 ptr::from_ref(request).cast::<c_void>(),
                 size_of::<O::Request>(),
                 ptr::from_mut(reply).cast::<c_void>(),
@@ -438,9 +453,10 @@ impl<D: Driver> UmdMgmt<D> {
 /// just started.
 unsafe extern "C" fn post_start_callback<D: Driver>(mgmt: *mut bindings::umd_mgmt) -> c_int {
     // SAFETY: The C library passes the structure it was set on, which by the type invariant of
-    // `UmdMgmt<D>` is that field; `Opaque` is `repr(transparent)`, so the field's address is the
-    // structure's.
-    let this = unsafe { &*crate::container_of!(mgmt, UmdMgmt<D>, mgmt) };
+    // `UmdMgmt<D>` is that field, handed over with the provenance of the whole `UmdMgmt<D>`;
+    // `Opaque` is `repr(transparent)`, so the field's address is the structure's. The reference
+    // is used only during this call, while the caller keeps the `UmdMgmt<D>` alive.
+    let this: &UmdMgmt<D> = unsafe { &*crate::container_of!(mgmt, UmdMgmt<D>, mgmt) };
     // INVARIANT: the library calls `post_start` with the lock held, right after a start.
     let handler = Handler {
         mgmt: &this.mgmt,
@@ -477,6 +493,6 @@ impl<D: Driver> Loaded<D> {
 impl<D: Driver> Drop for Loaded<D> {
     fn drop(&mut self) {
         // SAFETY: `self.umd.mgmt` is initialised (type invariant of `UmdMgmt`).
-        unsafe { bindings::umd_mgmt_unload(self.umd.mgmt.get()) };
+        unsafe { bindings::umd_mgmt_unload(self.umd.as_raw()) };
     }
 }
