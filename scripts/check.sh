@@ -12,9 +12,10 @@ pristine=$2
 build=$(build_root "$tree")/checks
 docs=$(build_root "$tree")/docs
 page=$docs/Documentation/output/driver-api/umd_mgmt.html
-ours='usermode_driver_mgmt|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/|umd_mgmt\.rst'
+ours='usermode_driver_mgmt|umd_seal|mlockall_current|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/|umd_mgmt\.rst'
 mk=(make -C "$tree" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
-c_files=(include/linux/usermode_driver_mgmt.h kernel/usermode_driver_mgmt.c)
+c_files=(include/linux/usermode_driver_mgmt.h kernel/usermode_driver_mgmt.c
+	 include/linux/umd_seal.h security/umd_seal/umd_seal.c)
 failed=()
 
 # gate NAME CMD...: run CMD; a non-zero exit or a line naming our code fails.
@@ -52,13 +53,16 @@ htmldocs() {
 gate "series: git format-patch" "$TOP/scripts/format-series.sh" "$pristine" "$build/series"
 gate "checkpatch --strict (files and series)" "$TOP/scripts/checkpatch.sh" "$tree" "$build/series"
 gate "kernel-doc -none -Wall" sh -c "cd '$tree' && ./scripts/kernel-doc -none -Wall ${c_files[*]} &&
-	./scripts/kernel-doc -none -Wall -function umd_send_recv kernel/usermode_driver.c"
+	./scripts/kernel-doc -none -Wall -function umd_send_recv kernel/usermode_driver.c &&
+	./scripts/kernel-doc -none -Wall -function mlockall_current mm/mlock.c"
 # Drop our objects here (not in the test builds) so that W=1, sparse and
 # clippy really look at them.
 rm -f "$build"/kernel/usermode_driver*.o "$build"/kernel/umd_mgmt_kunit/*.o \
+	"$build"/security/umd_seal/*.o \
 	"$build/rust/kernel.o"
 gate "W=1 build and sparse (C=2)" "${mk[@]}" W=1 C=2 \
-	kernel/usermode_driver.o kernel/usermode_driver_mgmt.o kernel/umd_mgmt_kunit/
+	kernel/usermode_driver.o kernel/usermode_driver_mgmt.o kernel/umd_mgmt_kunit/ \
+	security/umd_seal/
 gate "rustfmtcheck" "${mk[@]}" rustfmtcheck
 gate "clippy (CLIPPY=1)" "${mk[@]}" CLIPPY=1 rust/ kernel/umd_mgmt_kunit/
 gate "rustdoc" "${mk[@]}" rustdoc

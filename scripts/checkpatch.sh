@@ -7,7 +7,7 @@
 
 cd "$1"
 series=$2
-mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
+mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples security tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
 mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-*' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in $series"
 status=0

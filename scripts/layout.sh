@@ -4,9 +4,11 @@
 
 # Repository directory -> kernel tree directory, for the files we own.
 overlay_map() {
+	echo "Documentation/admin-guide/LSM Documentation/admin-guide/LSM"
 	echo "Documentation/driver-api Documentation/driver-api"
 	echo "include/linux include/linux"
 	echo "kernel kernel"
+	echo "security/umd_seal security/umd_seal"
 	echo "rust/kernel rust/kernel"
 	echo "kunit kernel/umd_mgmt_kunit"
 	echo "samples/rust samples/rust"
