@@ -55,16 +55,19 @@ static void umd_mgmt_stop(struct umd_mgmt *mgmt)
 	WRITE_ONCE(mgmt->stats.pid, 0);
 }
 
-/* Confine the handler as the manager asked: by default, in every way. */
+/*
+ * Confine the handler as the manager asked: by default, in every way; seal
+ * it if asked to.
+ */
 static void umd_mgmt_confine(struct umd_mgmt *mgmt)
 {
 	struct umd_info *info = &mgmt->info;
 
-	info->flags = 0;
+	info->flags = mgmt->flags & UMD_MGMT_SEALED ? UMD_SEALED : 0;
 	if (mgmt->flags & UMD_MGMT_UNCONFINED)
 		return;
 
-	info->flags = UMD_CONFINED;
+	info->flags |= UMD_CONFINED;
 	if (!(mgmt->flags & UMD_MGMT_NO_SYSCALL_FILTER))
 		info->flags |= UMD_SYSCALL_FILTER;
 	info->uid = mgmt->uid;

@@ -165,6 +165,8 @@ struct Sample {
 
 impl Driver for Sample {
     const NAME: &'static CStr = c_str!("umd_rust_kunit");
+    // The library's kills, restarts and unloads must work on a sealed handler.
+    const SEALED: bool = true;
 
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         self.starts.fetch_add(1, Relaxed);

@@ -26,14 +26,20 @@
 #define UMD_MGMT_DEFAULT_GID		65534
 
 /*
- * Flags of umd_mgmt.flags, to give a handler more than the default: an
- * unprivileged process (see UMD_CONFINED in usermode_driver.h) in seccomp's
- * strict mode.
+ * Flags of umd_mgmt.flags. By default a handler is an unprivileged process
+ * (see UMD_CONFINED in usermode_driver.h) in seccomp's strict mode; these
+ * two flags give it more.
  */
 /* No seccomp strict mode: the handler may make any system call. */
 #define UMD_MGMT_NO_SYSCALL_FILTER	BIT(0)
 /* No confinement at all: the handler runs as root with every capability. */
 #define UMD_MGMT_UNCONFINED		BIT(1)
+/*
+ * Sealed: out of reach of user space, root included, and its memory locked
+ * (UMD_SEALED, Documentation/admin-guide/LSM/umd_seal.rst). Starts fail with
+ * -EOPNOTSUPP on a kernel without the umd_seal LSM enabled.
+ */
+#define UMD_MGMT_SEALED			BIT(2)
 /* Consecutive failures, each within this window of the first, ... */
 #define UMD_MGMT_BACKOFF_FAILURES	5
 #define UMD_MGMT_BACKOFF_WINDOW_MS	10000
@@ -75,8 +81,9 @@ struct umd_mgmt_stats {
  *              is killed and the request fails with -ETIMEDOUT; 0 means
  *              %UMD_MGMT_DEFAULT_TIMEOUT_MS. Each exchange of post_start
  *              has as long.
- * @flags: %UMD_MGMT_NO_SYSCALL_FILTER, %UMD_MGMT_UNCONFINED, or 0 for a
- *         handler confined in every way
+ * @flags: %UMD_MGMT_NO_SYSCALL_FILTER, %UMD_MGMT_UNCONFINED and
+ *         %UMD_MGMT_SEALED, or 0 for a handler confined in every way and
+ *         not sealed
  * @uid: the user the handler runs as; 0 means %UMD_MGMT_DEFAULT_UID
  * @gid: the group the handler runs as; 0 means %UMD_MGMT_DEFAULT_GID
  * @stats: counters, read them with umd_mgmt_get_stats()

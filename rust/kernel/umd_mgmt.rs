@@ -95,6 +95,13 @@ pub trait Driver: Send + Sync + Sized + 'static {
     /// The name of the handler, of its process and of its binary in the handler's tmpfs.
     const NAME: &'static CStr;
 
+    /// Whether the handler is sealed: out of reach of every user space process, root included
+    /// (no ptrace, no access through `/proc`, no signal, no change of priority or limits), with
+    /// its memory locked and not dumpable. See `Documentation/admin-guide/LSM/umd_seal.rst`. On a
+    /// kernel without the `umd_seal` LSM enabled, starting a sealed handler fails with
+    /// `EOPNOTSUPP`. The default is `false`.
+    const SEALED: bool = false;
+
     /// Called after each start of the handler, before any request reaches it, with the driver's
     /// lock held. It may talk to the handler through `handler`, for example to send it a key or
     /// a configuration. An error stops the handler and is returned to the caller whose request
@@ -254,8 +261,9 @@ impl<D: Driver> Handler<'_, D> {
 ///
 /// # Invariants
 ///
-/// `mgmt` is an initialised `struct umd_mgmt`: zeroed, with `D::NAME` as its driver name, its
-/// lock initialised, and `post_start_callback::<D>` as its `post_start`. It is pinned, and C is
+/// `mgmt` is an initialised `struct umd_mgmt`: zeroed, with `D::NAME` as its driver name,
+/// `UMD_MGMT_SEALED` as its flags if `D::SEALED`, its lock initialised, and
+/// `post_start_callback::<D>` as its `post_start`. It is pinned, and C is
 /// only ever handed it through `UmdMgmt::as_raw`, as a field of a `UmdMgmt<D>`.
 #[pin_data]
 pub struct UmdMgmt<D: Driver> {
@@ -291,7 +299,7 @@ impl<D: Driver> UmdMgmt<D> {
     /// this.
     pub fn new(driver: D, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
         pin_init!(Self {
-            // INVARIANT: zeroed, name, callback and lock set as the invariant requires.
+            // INVARIANT: zeroed, name, flags, callback and lock set as the invariant requires.
             mgmt <- Opaque::ffi_init(move |slot: *mut bindings::umd_mgmt| {
                 // SAFETY: `slot` is valid for writes and pinned, so the mutex never moves once
                 // initialised. All zeroes is a valid `struct umd_mgmt` (null pointers, `false`, no
@@ -300,6 +308,11 @@ impl<D: Driver> UmdMgmt<D> {
                 unsafe {
                     slot.write(core::mem::zeroed());
                     (*slot).info.driver_name = D::NAME.as_char_ptr();
+                    (*slot).flags = if D::SEALED {
+                        bindings::UMD_MGMT_SEALED
+                    } else {
+                        0
+                    };
                     (*slot).post_start = Some(post_start_callback::<D>);
                     bindings::__mutex_init(
                         ptr::addr_of_mut!((*slot).lock),

@@ -4,7 +4,8 @@
 //!
 //! The module is both the UMD Manager and the UMD Loader of the sample UMD Handler, which it
 //! embeds: on load it starts the handler, asks it to mark a few offsets of its 128 KiB reply and
-//! checks every reply; on removal the handler is stopped and its blob released.
+//! checks every reply; on removal the handler is stopped and its blob released. The handler is
+//! sealed: out of reach of user space, root included.
 
 use kernel::{
     c_str,
@@ -31,6 +32,8 @@ struct Sample;
 
 impl Driver for Sample {
     const NAME: &'static CStr = c_str!("umd_rust_sample");
+    // No user space process, root included, can trace, signal or read it.
+    const SEALED: bool = true;
 
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         pr_info!("handler started, pid {}\n", handler.pid());
