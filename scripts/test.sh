@@ -84,13 +84,18 @@ for kernel in um x86_64 x86_64-debug; do
 		sed "s/^/KUnit $kernel: /" >&2 || true
 done
 
-say "booted demo: C sample selftest and Rust sample in QEMU x86_64"
+say "booted demo: C sample selftests and Rust sample in QEMU x86_64, twice"
 log=$logs/demo.log
 in_root "$TOP/scripts/boot.sh" "$tree" 2>&1 | tee "$log" || true
-# The selftest's TAP results, and the demo's steps other than the selftest.
+# The selftests' TAP results of both boots, and the demo's steps other than
+# the selftests (the debug boot's report lines are tagged).
 count_lines "selftest (TAP)" "$log" '^ok \d+ ' '^not ok \d+ '
-count_lines "demo steps" "$log" '^PASS  (?!C sample selftest)' '^FAIL  (?!C sample selftest)'
+count_lines "demo steps" "$log" \
+	'^(umd-demo-debug: )?PASS  (?!C sample selftest|sealing selftest)' \
+	'^(umd-demo-debug: )?FAIL  (?!C sample selftest|sealing selftest)'
 grep -q 'umd-demo: RESULT: PASS' "$log" || { say "demo: no PASS result"; failed=$((failed + 1)); }
+grep -q 'umd-demo-debug: RESULT: PASS' "$log" ||
+	{ say "demo with umd_seal.enforce=0: no PASS result"; failed=$((failed + 1)); }
 
 build=$(build_root "$tree")
 log=$logs/compile-fail.log

@@ -4,6 +4,9 @@
  * way a user does, and watches from user space the UMD Handler process and
  * the UMD Loader module that the library manages behind it.
  *
+ * The handler is sealed against user space: the kill test uses instead the
+ * unsealed control driver that sample_mgr also provides.
+ *
  * Needs root and the sample_mgr module loaded; sample_loader must be
  * loadable by modprobe.
  */
@@ -26,6 +29,9 @@
 #define SAMPLE_FILE "/sys/kernel/security/sample_umd"
 #define STATS_FILE "/sys/kernel/security/sample_umd_stats"
 #define HANDLER_COMM "sample_umd"
+#define UNSEALED_FILE "/sys/kernel/security/sample_unsealed"
+#define UNSEALED_STATS_FILE "/sys/kernel/security/sample_unsealed_stats"
+#define UNSEALED_COMM "sample_unsealed"
 #define LOADER "sample_loader"
 
 static long long now_us(void)
@@ -36,21 +42,22 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-/* Write @val to the sample file: 0 on success, else the errno. */
-static int write_value(const char *val)
+/* Write @val to the sample file @file: 0 on success, else the errno. */
+static int write_value(const char *file, const char *val)
 {
 	long long start = now_us();
 	ssize_t n;
 	int fd, err;
 
-	fd = open(SAMPLE_FILE, O_WRONLY);
+	fd = open(file, O_WRONLY);
 	if (fd < 0)
 		return errno;
 	n = write(fd, val, strlen(val));
 	err = n < 0 ? errno : 0;
 	close(fd);
-	ksft_print_msg("write \"%s\": %s, %lld us\n", val,
-		       err ? strerror(err) : "ok", now_us() - start);
+	ksft_print_msg("write \"%s\" to %s: %s, %lld us\n", val,
+		       strrchr(file, '/') + 1, err ? strerror(err) : "ok",
+		       now_us() - start);
 	return err;
 }
 
@@ -71,15 +78,16 @@ static bool alive(pid_t pid)
 	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
 }
 
-/* The handler's pid: 0 if none runs, -1 if several do. */
-static pid_t handler_pid(void)
+/* The pid of the handler named @name: 0 if none runs, -1 if several do. */
+static pid_t handler_pid(const char *name)
 {
-	char path[300], comm[32];
+	char path[300], comm[32], want[32];
 	struct dirent *d;
 	pid_t found = 0;
 	DIR *proc;
 	FILE *f;
 
+	snprintf(want, sizeof(want), "%s\n", name);
 	proc = opendir("/proc");
 	if (!proc)
 		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
@@ -91,7 +99,7 @@ static pid_t handler_pid(void)
 		if (!f)
 			continue;
 		if (fgets(comm, sizeof(comm), f) &&
-		    !strcmp(comm, HANDLER_COMM "\n") && alive(atoi(d->d_name)))
+		    !strcmp(comm, want) && alive(atoi(d->d_name)))
 			found = found ? -1 : atoi(d->d_name);
 		fclose(f);
 	}
@@ -125,14 +133,14 @@ static bool loader_loaded(void)
 	return found;
 }
 
-/* The counter @name of the sample's stats file, -1 if missing. */
-static long long stat_of(const char *name)
+/* The counter @name of the stats file @file, -1 if missing. */
+static long long stat_of(const char *file, const char *name)
 {
 	char key[32];
 	long long val;
 	FILE *f;
 
-	f = fopen(STATS_FILE, "r");
+	f = fopen(file, "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%31s %lld", key, &val) == 2) {
@@ -169,7 +177,7 @@ static void test_least_privilege(void)
 	static const char * const caps[] = {
 		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
 	};
-	pid_t pid = handler_pid();
+	pid_t pid = handler_pid(HANDLER_COMM);
 	bool ok = pid > 0;
 	int i;
 
@@ -211,57 +219,68 @@ static void test_open_file_pins_manager(void)
 
 static void test_stats(void)
 {
-	pid_t pid = handler_pid();
+	pid_t pid = handler_pid(HANDLER_COMM);
 
 	ksft_print_msg("stats: requests %lld, failures %lld, restarts %lld, pid %lld\n",
-		       stat_of("requests"), stat_of("failures"),
-		       stat_of("restarts"), stat_of("pid"));
-	ksft_test_result(pid > 0 && stat_of("pid") == pid &&
-			 stat_of("requests") >= 6 && stat_of("restarts") >= 1,
+		       stat_of(STATS_FILE, "requests"),
+		       stat_of(STATS_FILE, "failures"),
+		       stat_of(STATS_FILE, "restarts"),
+		       stat_of(STATS_FILE, "pid"));
+	/* The restart is the control's, killed by test_restart_after_kill(). */
+	ksft_print_msg("stats of %s: restarts %lld\n", UNSEALED_COMM,
+		       stat_of(UNSEALED_STATS_FILE, "restarts"));
+	ksft_test_result(pid > 0 && stat_of(STATS_FILE, "pid") == pid &&
+			 stat_of(STATS_FILE, "requests") >= 6 &&
+			 stat_of(UNSEALED_STATS_FILE, "restarts") >= 1,
 			 "stats show the requests, the restart and the handler pid\n");
 }
 
 static void test_accepts(const char *val)
 {
-	ksft_test_result(write_value(val) == 0, "offset %s accepted\n", val);
+	ksft_test_result(write_value(SAMPLE_FILE, val) == 0,
+			 "offset %s accepted\n", val);
 }
 
 static void test_rejects(const char *val)
 {
-	int err = write_value(val);
+	int err = write_value(SAMPLE_FILE, val);
 
 	ksft_test_result(err == EINVAL, "\"%s\" rejected with EINVAL (got %s)\n",
 			 val, err ? strerror(err) : "success");
 }
 
+/* On the unsealed control: a sealed handler cannot be killed from here. */
 static void test_restart_after_kill(void)
 {
-	pid_t before = handler_pid(), after;
+	pid_t before = handler_pid(UNSEALED_COMM), after;
 	bool ok;
 
 	ok = before > 0 && !kill(before, SIGKILL) && wait_gone(before);
-	ok = ok && handler_pid() == 0;
-	ok = ok && write_value("7") == 0;
-	after = handler_pid();
-	ksft_print_msg("handler pid %d killed, restarted as pid %d\n", before,
-		       after);
+	ok = ok && handler_pid(UNSEALED_COMM) == 0;
+	ok = ok && write_value(UNSEALED_FILE, "7") == 0;
+	after = handler_pid(UNSEALED_COMM);
+	ksft_print_msg("handler pid %d (%s) killed, restarted as pid %d\n",
+		       before, UNSEALED_COMM, after);
 	ksft_test_result(ok && after > 0 && after != before,
 			 "handler killed with SIGKILL is restarted by the next write\n");
 }
 
 static void test_reload_after_unload(void)
 {
-	pid_t before = handler_pid(), after;
+	pid_t before = handler_pid(HANDLER_COMM), after;
+	pid_t control = handler_pid(UNSEALED_COMM);
 	bool ok;
 
-	ok = before > 0 && loader_loaded();
+	ok = before > 0 && control > 0 && loader_loaded();
 	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
-	ok = ok && !loader_loaded() && wait_gone(before) && handler_pid() == 0;
-	ksft_test_result(ok, "removing %s stops handler pid %d\n", LOADER,
-			 before);
+	ok = ok && !loader_loaded() && wait_gone(before) &&
+	     wait_gone(control) && handler_pid(HANDLER_COMM) == 0 &&
+	     handler_pid(UNSEALED_COMM) == 0;
+	ksft_test_result(ok, "removing %s stops handler pids %d and %d (%s)\n",
+			 LOADER, before, control, UNSEALED_COMM);
 
-	ok = write_value("131071") == 0 && loader_loaded();
-	after = handler_pid();
+	ok = write_value(SAMPLE_FILE, "131071") == 0 && loader_loaded();
+	after = handler_pid(HANDLER_COMM);
 	ksft_print_msg("%s loaded again, handler pid %d\n", LOADER, after);
 	ksft_test_result(ok && after > 0 && after != before,
 			 "a write after removal loads %s again\n", LOADER);
@@ -278,7 +297,8 @@ int main(void)
 
 	test_accepts("0");
 	ksft_print_msg("%s loaded: %s, handler pid %d\n", LOADER,
-		       loader_loaded() ? "yes" : "no", handler_pid());
+		       loader_loaded() ? "yes" : "no",
+		       handler_pid(HANDLER_COMM));
 	test_accepts("1");
 	test_accepts("131071");
 	test_rejects("131072");
@@ -286,7 +306,8 @@ int main(void)
 	test_rejects("abc");
 	test_restart_after_kill();
 	test_reload_after_unload();
-	ksft_test_result(handler_pid() > 0, "exactly one handler runs\n");
+	ksft_test_result(handler_pid(HANDLER_COMM) > 0,
+			 "exactly one handler runs\n");
 	test_least_privilege();
 	test_stats();
 	test_open_file_pins_manager();

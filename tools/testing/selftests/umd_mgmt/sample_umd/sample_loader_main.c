@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * UMD Loader of the sample UMD: holds the UMD Handler binary and hands it to
- * the library for sample_mgr's struct umd_mgmt while it is loaded.
+ * the library for both of sample_mgr's drivers, the sealed one and its
+ * unsealed control, while it is loaded.
  */
 #include <linux/module.h>
 
@@ -10,12 +11,23 @@
 
 static int __init sample_loader_init(void)
 {
-	return umd_mgmt_load(&sample_mgmt, sample_handler_start,
-			     sample_handler_end);
+	int err;
+
+	err = umd_mgmt_load(&sample_mgmt, sample_handler_start,
+			    sample_handler_end);
+	if (err)
+		return err;
+
+	err = umd_mgmt_load(&sample_unsealed_mgmt, sample_handler_start,
+			    sample_handler_end);
+	if (err)
+		umd_mgmt_unload(&sample_mgmt);
+	return err;
 }
 
 static void __exit sample_loader_exit(void)
 {
+	umd_mgmt_unload(&sample_unsealed_mgmt);
 	umd_mgmt_unload(&sample_mgmt);
 }
 

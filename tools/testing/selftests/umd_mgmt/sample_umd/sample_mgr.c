@@ -8,6 +8,10 @@
  * The first request brings in the UMD Loader, sample_loader, through
  * request_module(). /sys/kernel/security/sample_umd_stats shows the library's
  * counters for it.
+ *
+ * That handler is sealed (UMD_MGMT_SEALED). sample_unsealed and
+ * sample_unsealed_stats do the same for a second driver running the same
+ * handler unsealed: a control for tests of the seal.
  */
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -22,11 +26,17 @@
 struct umd_mgmt sample_mgmt = {
 	.info.driver_name = "sample_umd",
 	.kmod = "sample_loader",
+	.flags = UMD_MGMT_SEALED,
 	.lock = __MUTEX_INITIALIZER(sample_mgmt.lock),
 };
 EXPORT_SYMBOL_GPL(sample_mgmt);
 
-static struct dentry *sample_umd_file, *sample_umd_stats_file;
+struct umd_mgmt sample_unsealed_mgmt = {
+	.info.driver_name = "sample_unsealed",
+	.kmod = "sample_loader",
+	.lock = __MUTEX_INITIALIZER(sample_unsealed_mgmt.lock),
+};
+EXPORT_SYMBOL_GPL(sample_unsealed_mgmt);
 
 static bool reply_marks(const u8 *reply, u32 offset)
 {
@@ -35,6 +45,12 @@ static bool reply_marks(const u8 *reply, u32 offset)
 	return reply[offset] == 1 && !memchr_inv(reply, 0, offset) &&
 	       !memchr_inv(reply + offset + 1, 0,
 			   SAMPLE_UMD_REPLY_LEN - offset - 1);
+}
+
+/* Each file's driver is the data it was created with. */
+static struct umd_mgmt *sample_mgmt_of(struct file *file)
+{
+	return file_inode(file)->i_private;
 }
 
 static ssize_t sample_umd_write(struct file *file, const char __user *buf,
@@ -52,8 +68,8 @@ static ssize_t sample_umd_write(struct file *file, const char __user *buf,
 	if (!reply)
 		return -ENOMEM;
 
-	err = umd_mgmt_send_recv(&sample_mgmt, &offset, sizeof(offset), reply,
-				 SAMPLE_UMD_REPLY_LEN);
+	err = umd_mgmt_send_recv(sample_mgmt_of(file), &offset, sizeof(offset),
+				 reply, SAMPLE_UMD_REPLY_LEN);
 	if (!err && !reply_marks(reply, offset))
 		err = -EINVAL;
 
@@ -74,7 +90,7 @@ static ssize_t sample_umd_stats_read(struct file *file, char __user *buf,
 	char text[256];
 	int len;
 
-	umd_mgmt_get_stats(&sample_mgmt, &stats);
+	umd_mgmt_get_stats(sample_mgmt_of(file), &stats);
 	len = scnprintf(text, sizeof(text),
 			"requests %llu\nfailures %llu\ntimeouts %llu\nstarts %llu\nrestarts %llu\nlast_error %d\npid %d\n",
 			stats.requests, stats.failures, stats.timeouts,
@@ -88,27 +104,46 @@ static const struct file_operations sample_umd_stats_fops = {
 	.read = sample_umd_stats_read,
 };
 
+static struct sample_file {
+	const char *name;
+	umode_t mode;
+	struct umd_mgmt *mgmt;
+	const struct file_operations *fops;
+	struct dentry *dentry;
+} sample_files[] = {
+	{ "sample_umd", 0200, &sample_mgmt, &sample_umd_fops },
+	{ "sample_umd_stats", 0400, &sample_mgmt, &sample_umd_stats_fops },
+	{ "sample_unsealed", 0200, &sample_unsealed_mgmt, &sample_umd_fops },
+	{ "sample_unsealed_stats", 0400, &sample_unsealed_mgmt,
+	  &sample_umd_stats_fops },
+};
+
+static void sample_files_remove(int n)
+{
+	while (n--)
+		securityfs_remove(sample_files[n].dentry);
+}
+
 static int __init sample_mgr_init(void)
 {
-	sample_umd_file = securityfs_create_file("sample_umd", 0200, NULL,
-						 NULL, &sample_umd_fops);
-	if (IS_ERR(sample_umd_file))
-		return PTR_ERR(sample_umd_file);
+	struct sample_file *f;
+	int i;
 
-	sample_umd_stats_file = securityfs_create_file("sample_umd_stats", 0400,
-						       NULL, NULL,
-						       &sample_umd_stats_fops);
-	if (IS_ERR(sample_umd_stats_file)) {
-		securityfs_remove(sample_umd_file);
-		return PTR_ERR(sample_umd_stats_file);
+	for (i = 0; i < ARRAY_SIZE(sample_files); i++) {
+		f = &sample_files[i];
+		f->dentry = securityfs_create_file(f->name, f->mode, NULL,
+						   f->mgmt, f->fops);
+		if (IS_ERR(f->dentry)) {
+			sample_files_remove(i);
+			return PTR_ERR(f->dentry);
+		}
 	}
 	return 0;
 }
 
 static void __exit sample_mgr_exit(void)
 {
-	securityfs_remove(sample_umd_stats_file);
-	securityfs_remove(sample_umd_file);
+	sample_files_remove(ARRAY_SIZE(sample_files));
 }
 
 module_init(sample_mgr_init);

@@ -12,6 +12,8 @@
 /* The handler answers a u32 offset with this many bytes. */
 #define SAMPLE_UMD_REPLY_LEN SZ_128K
 
+/* Sealed; and a control that is the same but not sealed. */
 extern struct umd_mgmt sample_mgmt;
+extern struct umd_mgmt sample_unsealed_mgmt;
 
 #endif /* _SAMPLE_UMD_H */

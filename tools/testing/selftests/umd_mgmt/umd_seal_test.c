@@ -1,0 +1,789 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Selftest of sealed user mode drivers (the umd_seal LSM), as root: each
+ * way user space has to reach a process is tried against the sample's
+ * sealed handler (sample_umd) and against its unsealed control
+ * (sample_unsealed), the same handler binary. With umd_seal.enforce=Y the
+ * sealed one must refuse every attempt and the control allow it; with N,
+ * both must allow it. Either way the library must still stop a sealed
+ * handler, on a timeout and on unload.
+ *
+ * Needs the sample_mgr module loaded; sample_loader must be loadable by
+ * modprobe. Each attempt leaves the control usable: it writes back what it
+ * read, sends signal 0, detaches.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ioprio.h>
+#include <linux/kcmp.h>
+#include <linux/perf_event.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+
+#define SEALED_FILE "/sys/kernel/security/sample_umd"
+#define SEALED_COMM "sample_umd"
+#define CONTROL_FILE "/sys/kernel/security/sample_unsealed"
+#define CONTROL_COMM "sample_unsealed"
+#define LOADER "sample_loader"
+#define ENFORCE "/sys/module/umd_seal/parameters/enforce"
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP CGROUP_ROOT "/umd_seal_test"
+
+/* An attempt that could not be made: never a pass. */
+#define SETUP_FAILED (-1)
+
+static bool enforce;
+static pid_t sealed, control;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static const char *err_name(int err)
+{
+	const char *name;
+
+	if (!err)
+		return "ok";
+	if (err == SETUP_FAILED)
+		return "setup-failed";
+	name = strerrorname_np(err);
+	return name ? name : "E?";
+}
+
+/* Write @val to @path: 0 on success, else the errno. */
+static int write_file(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+/* Write @val to the sample file @path, logging the result. */
+static int write_value(const char *path, const char *val)
+{
+	long long start = now_ms();
+	int err = write_file(path, val);
+
+	ksft_print_msg("write \"%s\" to %s: %s, %lld ms\n", val,
+		       strrchr(path, '/') + 1, err ? strerror(err) : "ok",
+		       now_ms() - start);
+	return err;
+}
+
+/* Whether process @pid exists and is not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], stat[256], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	state = strrchr(stat, ')');
+	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}
+
+/* The pid of the handler named @name: 0 if none runs, -1 if several do. */
+static pid_t handler_pid(const char *name)
+{
+	char path[300], comm[32], want[32];
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *proc;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%s\n", name);
+	proc = opendir("/proc");
+	if (!proc)
+		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
+	while ((d = readdir(proc))) {
+		if (!isdigit(d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want) &&
+		    alive(atoi(d->d_name)))
+			found = found ? -1 : atoi(d->d_name);
+		fclose(f);
+	}
+	closedir(proc);
+	return found;
+}
+
+/* Wait up to @ms for @pid to be gone. */
+static bool wait_gone(pid_t pid, int ms)
+{
+	int i;
+
+	for (i = 0; i < ms / 10 && alive(pid); i++)
+		usleep(10000);
+	return !alive(pid);
+}
+
+static bool loader_loaded(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/modules", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, LOADER " ", strlen(LOADER) + 1))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+static void proc_path(char *buf, size_t size, pid_t pid, const char *name)
+{
+	snprintf(buf, size, "/proc/%d/%s", pid, name);
+}
+
+/* Each try_*() returns 0 if the access worked, else the errno. */
+
+static int try_ptrace_attach(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, 0, 0))
+		return errno;
+	waitpid(pid, &status, __WALL);
+	/* Signal 0: the SIGSTOP of the attach is not delivered. */
+	return ptrace(PTRACE_DETACH, pid, 0, 0) ? SETUP_FAILED : 0;
+}
+
+static int try_ptrace_seize(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0))
+		return errno;
+	/* Only a stopped tracee can be detached. */
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0))
+		return SETUP_FAILED;
+	waitpid(pid, &status, __WALL);
+	return ptrace(PTRACE_DETACH, pid, 0, 0) ? SETUP_FAILED : 0;
+}
+
+static int try_open(pid_t pid, const char *name, int flags)
+{
+	char path[64];
+	int fd;
+
+	proc_path(path, sizeof(path), pid, name);
+	fd = open(path, flags);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* A refusal may come at open or at read. */
+static int try_read(pid_t pid, const char *name)
+{
+	char path[64], buf[256];
+	int fd, err = 0;
+
+	proc_path(path, sizeof(path), pid, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	if (read(fd, buf, sizeof(buf)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int try_readlink(pid_t pid, const char *name)
+{
+	char path[64], target[256];
+
+	proc_path(path, sizeof(path), pid, name);
+	return readlink(path, target, sizeof(target)) < 0 ? errno : 0;
+}
+
+static int try_mem(pid_t pid)
+{
+	return try_open(pid, "mem", O_RDWR);
+}
+
+static int try_environ(pid_t pid)
+{
+	return try_read(pid, "environ");
+}
+
+static int try_maps(pid_t pid)
+{
+	return try_read(pid, "maps");
+}
+
+/* The handler's stdout, a pipe to the kernel: opened, never written. */
+static int try_fd_write(pid_t pid)
+{
+	return try_open(pid, "fd/1", O_WRONLY | O_NONBLOCK);
+}
+
+static int try_fd_link(pid_t pid)
+{
+	return try_readlink(pid, "fd/0");
+}
+
+static int try_cwd(pid_t pid)
+{
+	return try_readlink(pid, "cwd");
+}
+
+static int try_root(pid_t pid)
+{
+	return try_readlink(pid, "root");
+}
+
+static int try_exe(pid_t pid)
+{
+	return try_readlink(pid, "exe");
+}
+
+/* The start of @pid's first mapping, 0 if its maps cannot be read. */
+static unsigned long first_mapping(pid_t pid)
+{
+	unsigned long start = 0;
+	char path[64];
+	FILE *f;
+
+	proc_path(path, sizeof(path), pid, "maps");
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lx-", &start) != 1)
+		start = 0;
+	fclose(f);
+	return start;
+}
+
+/*
+ * process_vm_writev() is checked the same way (PTRACE_MODE_ATTACH_REALCREDS)
+ * and would corrupt the control: only reads are tried.
+ */
+static int try_vm_readv(pid_t pid)
+{
+	unsigned long addr = first_mapping(pid);
+	struct iovec local, remote;
+	char buf[16];
+
+	/* A sealed handler's maps are refused: the same binary maps there. */
+	if (!addr)
+		addr = first_mapping(control);
+	if (!addr)
+		return SETUP_FAILED;
+	local.iov_base = buf;
+	local.iov_len = sizeof(buf);
+	remote.iov_base = (void *)addr;
+	remote.iov_len = sizeof(buf);
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+}
+
+/* Only the fd is refused: pidfd_open() must work on a sealed handler. */
+static int try_pidfd_getfd(pid_t pid)
+{
+	int pidfd, fd, err = 0;
+
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return SETUP_FAILED;
+	fd = syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+	if (fd < 0)
+		err = errno;
+	else
+		close(fd);
+	close(pidfd);
+	return err;
+}
+
+static int try_kcmp(pid_t pid)
+{
+	return syscall(SYS_kcmp, getpid(), pid, KCMP_VM, 0, 0) < 0 ? errno : 0;
+}
+
+static int try_perf_event(pid_t pid)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.disabled = 1,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	int fd;
+
+	fd = syscall(SYS_perf_event_open, &attr, pid, -1, -1,
+		     PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int try_kill(pid_t pid)
+{
+	return kill(pid, 0) ? errno : 0;
+}
+
+static int try_tgkill(pid_t pid)
+{
+	return syscall(SYS_tgkill, pid, pid, 0) ? errno : 0;
+}
+
+static int try_sigqueueinfo(pid_t pid)
+{
+	siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	info.si_code = SI_QUEUE;
+	info.si_pid = getpid();
+	info.si_uid = 0;
+	return syscall(SYS_rt_sigqueueinfo, pid, 0, &info) ? errno : 0;
+}
+
+static int try_pidfd_signal(pid_t pid)
+{
+	int pidfd, err = 0;
+
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return SETUP_FAILED;
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0))
+		err = errno;
+	close(pidfd);
+	return err;
+}
+
+static int try_setpriority(pid_t pid)
+{
+	int prio;
+
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, pid);
+	if (prio == -1 && errno)
+		return SETUP_FAILED;
+	return setpriority(PRIO_PROCESS, pid, prio) ? errno : 0;
+}
+
+static int try_setscheduler(pid_t pid)
+{
+	struct sched_param param = { 0 };
+	int policy = sched_getscheduler(pid);
+
+	if (policy < 0 || sched_getparam(pid, &param)) {
+		policy = SCHED_OTHER;
+		param.sched_priority = 0;
+	}
+	return sched_setscheduler(pid, policy, &param) ? errno : 0;
+}
+
+static int try_setaffinity(pid_t pid)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(pid, sizeof(set), &set)) {
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+	}
+	return sched_setaffinity(pid, sizeof(set), &set) ? errno : 0;
+}
+
+static int try_ioprio(pid_t pid)
+{
+	return syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, pid,
+		       IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)) ? errno : 0;
+}
+
+static int try_prlimit(pid_t pid)
+{
+	struct rlimit lim;
+
+	/* Reading a limit is allowed. */
+	if (prlimit(pid, RLIMIT_NOFILE, NULL, &lim))
+		return SETUP_FAILED;
+	return prlimit(pid, RLIMIT_NOFILE, &lim, NULL) ? errno : 0;
+}
+
+static int try_oom_score_adj(pid_t pid)
+{
+	char path[64], val[32];
+	int fd, err = 0;
+	ssize_t n;
+
+	proc_path(path, sizeof(path), pid, "oom_score_adj");
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return SETUP_FAILED;
+	n = read(fd, val, sizeof(val) - 1);
+	close(fd);
+	if (n <= 0)
+		return SETUP_FAILED;
+	val[n] = '\0';
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, n) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static const struct access {
+	const char *name;
+	int (*try)(pid_t pid);
+} accesses[] = {
+	{ "ptrace(PTRACE_ATTACH)", try_ptrace_attach },
+	{ "ptrace(PTRACE_SEIZE)", try_ptrace_seize },
+	{ "open /proc/PID/mem O_RDWR", try_mem },
+	{ "read /proc/PID/environ", try_environ },
+	{ "read /proc/PID/maps", try_maps },
+	{ "open /proc/PID/fd/1 O_WRONLY", try_fd_write },
+	{ "readlink /proc/PID/fd/0", try_fd_link },
+	{ "readlink /proc/PID/cwd", try_cwd },
+	{ "readlink /proc/PID/root", try_root },
+	{ "readlink /proc/PID/exe", try_exe },
+	{ "process_vm_readv()", try_vm_readv },
+	{ "pidfd_getfd()", try_pidfd_getfd },
+	{ "kcmp(KCMP_VM)", try_kcmp },
+	{ "perf_event_open(TASK_CLOCK)", try_perf_event },
+	{ "kill(PID, 0)", try_kill },
+	{ "tgkill(PID, PID, 0)", try_tgkill },
+	{ "rt_sigqueueinfo(PID, 0)", try_sigqueueinfo },
+	{ "pidfd_send_signal(0)", try_pidfd_signal },
+	{ "setpriority()", try_setpriority },
+	{ "sched_setscheduler()", try_setscheduler },
+	{ "sched_setaffinity()", try_setaffinity },
+	{ "ioprio_set()", try_ioprio },
+	{ "prlimit(RLIMIT_NOFILE) set", try_prlimit },
+	{ "write /proc/PID/oom_score_adj", try_oom_score_adj },
+};
+
+static void test_access(const struct access *a)
+{
+	int on_sealed = a->try(sealed);
+	int on_control = a->try(control);
+	bool ok;
+
+	ksft_print_msg("seal: %-30s sealed: %-7s unsealed: %s\n", a->name,
+		       err_name(on_sealed), err_name(on_control));
+	if (enforce)
+		ok = (on_sealed == EPERM || on_sealed == EACCES) && !on_control;
+	else
+		ok = !on_sealed && !on_control;
+	ksft_test_result(ok, "%s: %s\n", a->name,
+			 enforce ? "refused to the sealed handler only" :
+				   "allowed to both (enforce=N)");
+}
+
+/* Have the kernel send SIGKILL to @pid as the SIGIO of a pipe. */
+static int sigio_kill(pid_t pid)
+{
+	int p[2], err = 0;
+
+	if (pipe(p))
+		return errno;
+	if (fcntl(p[0], F_SETOWN, pid) || fcntl(p[0], F_SETSIG, SIGKILL) ||
+	    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_ASYNC) ||
+	    write(p[1], "x", 1) != 1)
+		err = errno;
+	close(p[0]);
+	close(p[1]);
+	return err;
+}
+
+/* Start the handler behind @path again if @pid is gone; its new pid. */
+static pid_t restart(pid_t pid, const char *path, const char *comm)
+{
+	if (alive(pid))
+		return pid;
+	write_value(path, "0");
+	return handler_pid(comm);
+}
+
+/* Last of the attempts: it kills the control. */
+static void test_sigio(void)
+{
+	int err_sealed = sigio_kill(sealed);
+	int err_control = sigio_kill(control);
+	bool control_killed, sealed_killed, ok;
+
+	control_killed = !err_control && wait_gone(control, 5000);
+	usleep(200000);
+	sealed_killed = !err_sealed && (enforce ? !alive(sealed) :
+					wait_gone(sealed, 5000));
+	ksft_print_msg("seal: %-30s sealed: %-7s unsealed: %s\n",
+		       "SIGIO as SIGKILL (F_SETOWN)",
+		       err_sealed ? err_name(err_sealed) :
+		       sealed_killed ? "killed" : "alive",
+		       err_control ? err_name(err_control) :
+		       control_killed ? "killed" : "alive");
+	if (enforce)
+		ok = !err_sealed && !sealed_killed && control_killed;
+	else
+		ok = sealed_killed && control_killed;
+	ksft_test_result(ok, "SIGIO as SIGKILL: %s\n",
+			 enforce ? "not delivered to the sealed handler only" :
+				   "kills both (enforce=N)");
+
+	control = restart(control, CONTROL_FILE, CONTROL_COMM);
+	sealed = restart(sealed, SEALED_FILE, SEALED_COMM);
+	ksft_print_msg("handler pids now: sealed %d, unsealed %d\n", sealed,
+		       control);
+}
+
+/* Field @name of /proc/@pid/status in kB, -1 if missing. */
+static long status_kb(pid_t pid, const char *name)
+{
+	size_t len = strlen(name);
+	char path[64], line[256];
+	long val = -1;
+	FILE *f;
+
+	proc_path(path, sizeof(path), pid, "status");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ':')
+			val = strtol(line + len + 1, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+/* Whether @pid's core limit is 0, soft and hard; logs what it reads. */
+static bool no_core(pid_t pid)
+{
+	static const char key[] = "Max core file size";
+	char path[64], line[256], soft[32] = "", hard[32] = "";
+	FILE *f;
+
+	proc_path(path, sizeof(path), pid, "limits");
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key), "%31s %31s", soft, hard);
+	fclose(f);
+	ksft_print_msg("seal: sealed handler's core file size: soft %s, hard %s\n",
+		       soft, hard);
+	return !strcmp(soft, "0") && !strcmp(hard, "0");
+}
+
+static void test_memory(void)
+{
+	long lck = status_kb(sealed, "VmLck"), rss = status_kb(sealed, "VmRSS");
+	long control_lck = status_kb(control, "VmLck");
+	bool ok;
+
+	ksft_print_msg("seal: sealed handler VmLck %ld kB, VmRSS %ld kB; unsealed VmLck %ld kB\n",
+		       lck, rss, control_lck);
+	if (enforce)
+		ok = lck > 0 && lck == rss && !control_lck && no_core(sealed);
+	else
+		ok = !lck && !control_lck;
+	ksft_test_result(ok, "%s\n",
+			 enforce ? "sealed handler's memory locked, no core dump" :
+				   "no handler's memory locked (enforce=N)");
+}
+
+static void test_still_answers(void)
+{
+	int err = write_value(SEALED_FILE, "5");
+
+	ksft_test_result(!err && handler_pid(SEALED_COMM) == sealed,
+			 "sealed handler pid %d still answers\n", sealed);
+}
+
+/* Whether the test cgroup's events show it frozen, within 2 s. */
+static bool wait_frozen(void)
+{
+	char line[64];
+	bool frozen = false;
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 200 && !frozen; i++) {
+		f = fopen(CGROUP "/cgroup.events", "r");
+		if (!f)
+			return false;
+		while (fgets(line, sizeof(line), f))
+			if (!strcmp(line, "frozen 1\n"))
+				frozen = true;
+		fclose(f);
+		if (!frozen)
+			usleep(10000);
+	}
+	return frozen;
+}
+
+static bool cgroup2_mounted(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/mounts", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " " CGROUP_ROOT " cgroup2 "))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Moving a task between cgroups is not sealed: freeze the sealed handler,
+ * so that it cannot answer, and the library must kill it at its timeout.
+ */
+static void test_timeout(void)
+{
+	pid_t old = sealed;
+	bool moved, frozen, gone;
+	int err, err_moved, i;
+	long long start, took;
+	char val[32];
+
+	if (!cgroup2_mounted()) {
+		mkdir(CGROUP_ROOT, 0755);
+		if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+			ksft_print_msg("mount cgroup2: %s\n", strerror(errno));
+	}
+	if (mkdir(CGROUP, 0755) && errno != EEXIST)
+		ksft_print_msg("mkdir %s: %s\n", CGROUP, strerror(errno));
+	snprintf(val, sizeof(val), "%d", old);
+	err_moved = write_file(CGROUP "/cgroup.procs", val);
+	moved = !err_moved;
+	ksft_print_msg("seal: move sealed handler pid %d into a cgroup: %s\n",
+		       old, err_name(err_moved));
+	frozen = moved && !write_file(CGROUP "/cgroup.freeze", "1") &&
+		 wait_frozen();
+	ksft_print_msg("seal: cgroup frozen: %s\n", frozen ? "yes" : "no");
+
+	start = now_ms();
+	err = frozen ? write_value(SEALED_FILE, "1") : SETUP_FAILED;
+	took = now_ms() - start;
+	gone = wait_gone(old, 5000);
+	ksft_print_msg("seal: request to the frozen sealed handler: %s after %lld ms, pid %d %s\n",
+		       err_name(err), took, old, gone ? "gone" : "still there");
+
+	write_file(CGROUP "/cgroup.freeze", "0");
+	/* The killed handler may take a moment to leave the cgroup. */
+	for (i = 0; i < 100 && rmdir(CGROUP) && errno == EBUSY; i++)
+		usleep(10000);
+
+	sealed = 0;
+	if (!write_value(SEALED_FILE, "1"))
+		sealed = handler_pid(SEALED_COMM);
+	ksft_print_msg("seal: sealed handler restarted as pid %d\n", sealed);
+	ksft_test_result(frozen && err == ETIMEDOUT && gone && sealed > 0 &&
+			 sealed != old,
+			 "the library's timeout stops a frozen sealed handler\n");
+}
+
+static void test_unload(void)
+{
+	bool ok;
+
+	ok = !syscall(SYS_delete_module, LOADER, O_NONBLOCK);
+	ok = ok && wait_gone(sealed, 5000) && wait_gone(control, 5000);
+	ksft_print_msg("seal: removing %s: handler pids %d and %d %s\n",
+		       LOADER, sealed, control, ok ? "gone" : "NOT gone");
+	ok = ok && !handler_pid(SEALED_COMM) && !handler_pid(CONTROL_COMM);
+	ok = ok && !write_value(SEALED_FILE, "0") && loader_loaded();
+	ksft_test_result(ok, "unloading %s stops the sealed handler\n",
+			 LOADER);
+}
+
+static bool read_enforce(void)
+{
+	char val[8] = "";
+	FILE *f;
+
+	f = fopen(ENFORCE, "r");
+	if (!f)
+		ksft_exit_fail_msg("%s: %s: the kernel needs the umd_seal LSM\n",
+				   ENFORCE, strerror(errno));
+	if (!fgets(val, sizeof(val), f))
+		val[0] = '\0';
+	fclose(f);
+	if (val[0] != 'Y' && val[0] != 'N')
+		ksft_exit_fail_msg("%s reads \"%s\"\n", ENFORCE, val);
+	return val[0] == 'Y';
+}
+
+int main(void)
+{
+	size_t i;
+
+	ksft_print_header();
+	if (geteuid())
+		ksft_exit_skip("must run as root\n");
+	if (access(SEALED_FILE, W_OK) || access(CONTROL_FILE, W_OK))
+		ksft_exit_skip("sample files missing: load sample_mgr\n");
+	enforce = read_enforce();
+	ksft_print_msg("seal: enforce=%c\n", enforce ? 'Y' : 'N');
+	ksft_set_plan(ARRAY_SIZE(accesses) + 5);
+
+	if (write_value(SEALED_FILE, "0") || write_value(CONTROL_FILE, "0"))
+		ksft_exit_fail_msg("the sample's handlers do not start\n");
+	sealed = handler_pid(SEALED_COMM);
+	control = handler_pid(CONTROL_COMM);
+	ksft_print_msg("seal: sealed handler pid %d, unsealed handler pid %d\n",
+		       sealed, control);
+	if (sealed <= 0 || control <= 0)
+		ksft_exit_fail_msg("want one handler of each\n");
+
+	for (i = 0; i < ARRAY_SIZE(accesses); i++)
+		test_access(&accesses[i]);
+	test_sigio();
+	test_memory();
+	test_still_answers();
+	test_timeout();
+	test_unload();
+
+	ksft_finished();
+}
