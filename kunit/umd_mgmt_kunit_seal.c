@@ -103,14 +103,14 @@ static int see(struct seal *s, struct memory *m)
 
 /*
  * Whether all of a handler's memory is locked: every mapping that can be,
- * and all of it resident; only unlockable mappings may add to the resident.
+ * all of it resident, and nothing else resident, the unlockable mappings
+ * included.
  */
 static void expect_locked(struct kunit *test, struct memory *m)
 {
 	KUNIT_EXPECT_GT(test, m->locked, 0);
 	KUNIT_EXPECT_EQ(test, m->unlocked_vmas, 0);
-	KUNIT_EXPECT_GE(test, m->resident, m->locked);
-	KUNIT_EXPECT_LE(test, m->resident, m->locked + m->unlockable);
+	KUNIT_EXPECT_EQ(test, m->resident, m->locked);
 }
 
 /*

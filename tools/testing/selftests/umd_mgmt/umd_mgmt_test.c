@@ -11,8 +11,6 @@
  * loadable by modprobe.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +23,7 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "sample_umd_procs.h"
 
 #define SAMPLE_FILE "/sys/kernel/security/sample_umd"
 #define STATS_FILE "/sys/kernel/security/sample_umd_stats"
@@ -32,7 +31,6 @@
 #define UNSEALED_FILE "/sys/kernel/security/sample_unsealed"
 #define UNSEALED_STATS_FILE "/sys/kernel/security/sample_unsealed_stats"
 #define UNSEALED_COMM "sample_unsealed"
-#define LOADER "sample_loader"
 
 static long long now_us(void)
 {
@@ -59,78 +57,6 @@ static int write_value(const char *file, const char *val)
 		       strrchr(file, '/') + 1, err ? strerror(err) : "ok",
 		       now_us() - start);
 	return err;
-}
-
-/* Whether process @pid exists and is not a zombie. */
-static bool alive(pid_t pid)
-{
-	char path[64], stat[256], *state;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (!fgets(stat, sizeof(stat), f))
-		stat[0] = '\0';
-	fclose(f);
-	state = strrchr(stat, ')');
-	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
-}
-
-/* The pid of the handler named @name: 0 if none runs, -1 if several do. */
-static pid_t handler_pid(const char *name)
-{
-	char path[300], comm[32], want[32];
-	struct dirent *d;
-	pid_t found = 0;
-	DIR *proc;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%s\n", name);
-	proc = opendir("/proc");
-	if (!proc)
-		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
-	while ((d = readdir(proc))) {
-		if (!isdigit(d->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strcmp(comm, want) && alive(atoi(d->d_name)))
-			found = found ? -1 : atoi(d->d_name);
-		fclose(f);
-	}
-	closedir(proc);
-	return found;
-}
-
-/* Wait up to 5 s for @pid to be gone. */
-static bool wait_gone(pid_t pid)
-{
-	int i;
-
-	for (i = 0; i < 500 && alive(pid); i++)
-		usleep(10000);
-	return !alive(pid);
-}
-
-static bool loader_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/modules", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, LOADER " ", strlen(LOADER) + 1))
-			found = true;
-	fclose(f);
-	return found;
 }
 
 /* The counter @name of the stats file @file, -1 if missing. */
@@ -255,7 +181,7 @@ static void test_restart_after_kill(void)
 	pid_t before = handler_pid(UNSEALED_COMM), after;
 	bool ok;
 
-	ok = before > 0 && !kill(before, SIGKILL) && wait_gone(before);
+	ok = before > 0 && !kill(before, SIGKILL) && wait_gone(before, 5000);
 	ok = ok && handler_pid(UNSEALED_COMM) == 0;
 	ok = ok && write_value(UNSEALED_FILE, "7") == 0;
 	after = handler_pid(UNSEALED_COMM);
@@ -273,8 +199,8 @@ static void test_reload_after_unload(void)
 
 	ok = before > 0 && control > 0 && loader_loaded();
 	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
-	ok = ok && !loader_loaded() && wait_gone(before) &&
-	     wait_gone(control) && handler_pid(HANDLER_COMM) == 0 &&
+	ok = ok && !loader_loaded() && wait_gone(before, 5000) &&
+	     wait_gone(control, 5000) && handler_pid(HANDLER_COMM) == 0 &&
 	     handler_pid(UNSEALED_COMM) == 0;
 	ksft_test_result(ok, "removing %s stops handler pids %d and %d (%s)\n",
 			 LOADER, before, control, UNSEALED_COMM);

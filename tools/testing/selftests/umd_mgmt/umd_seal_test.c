@@ -13,8 +13,6 @@
  * read, sends signal 0, detaches.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ioprio.h>
@@ -37,12 +35,12 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "sample_umd_procs.h"
 
 #define SEALED_FILE "/sys/kernel/security/sample_umd"
 #define SEALED_COMM "sample_umd"
 #define CONTROL_FILE "/sys/kernel/security/sample_unsealed"
 #define CONTROL_COMM "sample_unsealed"
-#define LOADER "sample_loader"
 #define ENFORCE "/sys/module/umd_seal/parameters/enforce"
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP CGROUP_ROOT "/umd_seal_test"
@@ -98,78 +96,6 @@ static int write_value(const char *path, const char *val)
 		       strrchr(path, '/') + 1, err ? strerror(err) : "ok",
 		       now_ms() - start);
 	return err;
-}
-
-/* Whether process @pid exists and is not a zombie. */
-static bool alive(pid_t pid)
-{
-	char path[64], stat[256], *state;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (!fgets(stat, sizeof(stat), f))
-		stat[0] = '\0';
-	fclose(f);
-	state = strrchr(stat, ')');
-	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
-}
-
-/* The pid of the handler named @name: 0 if none runs, -1 if several do. */
-static pid_t handler_pid(const char *name)
-{
-	char path[300], comm[32], want[32];
-	struct dirent *d;
-	pid_t found = 0;
-	DIR *proc;
-	FILE *f;
-
-	snprintf(want, sizeof(want), "%s\n", name);
-	proc = opendir("/proc");
-	if (!proc)
-		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
-	while ((d = readdir(proc))) {
-		if (!isdigit(d->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want) &&
-		    alive(atoi(d->d_name)))
-			found = found ? -1 : atoi(d->d_name);
-		fclose(f);
-	}
-	closedir(proc);
-	return found;
-}
-
-/* Wait up to @ms for @pid to be gone. */
-static bool wait_gone(pid_t pid, int ms)
-{
-	int i;
-
-	for (i = 0; i < ms / 10 && alive(pid); i++)
-		usleep(10000);
-	return !alive(pid);
-}
-
-static bool loader_loaded(void)
-{
-	char line[256];
-	bool found = false;
-	FILE *f;
-
-	f = fopen("/proc/modules", "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, LOADER " ", strlen(LOADER) + 1))
-			found = true;
-	fclose(f);
-	return found;
 }
 
 static void proc_path(char *buf, size_t size, pid_t pid, const char *name)

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the sample UMD's selftests watch from user space: its handler
+ * processes, found by name, and its loader module.
+ */
+#ifndef _SAMPLE_UMD_PROCS_H
+#define _SAMPLE_UMD_PROCS_H
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+
+#define LOADER "sample_loader"
+
+/* Whether process @pid exists and is not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], stat[256], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	state = strrchr(stat, ')');
+	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+}
+
+/* The pid of the handler named @name: 0 if none runs, -1 if several do. */
+static pid_t handler_pid(const char *name)
+{
+	char path[300], comm[32], want[32];
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *proc;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%s\n", name);
+	proc = opendir("/proc");
+	if (!proc)
+		ksft_exit_fail_msg("cannot open /proc: %s\n", strerror(errno));
+	while ((d = readdir(proc))) {
+		if (!isdigit(d->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want) &&
+		    alive(atoi(d->d_name)))
+			found = found ? -1 : atoi(d->d_name);
+		fclose(f);
+	}
+	closedir(proc);
+	return found;
+}
+
+/* Wait up to @ms for @pid to be gone. */
+static bool wait_gone(pid_t pid, int ms)
+{
+	int i;
+
+	for (i = 0; i < ms / 10 && alive(pid); i++)
+		usleep(10000);
+	return !alive(pid);
+}
+
+static bool loader_loaded(void)
+{
+	char line[256];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/modules", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, LOADER " ", strlen(LOADER) + 1))
+			found = true;
+	fclose(f);
+	return found;
+}
+
+#endif /* _SAMPLE_UMD_PROCS_H */
