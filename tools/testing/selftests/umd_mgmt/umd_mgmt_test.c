@@ -23,41 +23,7 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
-#include "sample_umd_procs.h"
-
-#define SAMPLE_FILE "/sys/kernel/security/sample_umd"
-#define STATS_FILE "/sys/kernel/security/sample_umd_stats"
-#define HANDLER_COMM "sample_umd"
-#define UNSEALED_FILE "/sys/kernel/security/sample_unsealed"
-#define UNSEALED_STATS_FILE "/sys/kernel/security/sample_unsealed_stats"
-#define UNSEALED_COMM "sample_unsealed"
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-/* Write @val to the sample file @file: 0 on success, else the errno. */
-static int write_value(const char *file, const char *val)
-{
-	long long start = now_us();
-	ssize_t n;
-	int fd, err;
-
-	fd = open(file, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, strlen(val));
-	err = n < 0 ? errno : 0;
-	close(fd);
-	ksft_print_msg("write \"%s\" to %s: %s, %lld us\n", val,
-		       strrchr(file, '/') + 1, err ? strerror(err) : "ok",
-		       now_us() - start);
-	return err;
-}
+#include "sample_umd_test.h"
 
 /* The counter @name of the stats file @file, -1 if missing. */
 static long long stat_of(const char *file, const char *name)
@@ -103,7 +69,7 @@ static void test_least_privilege(void)
 	static const char * const caps[] = {
 		"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
 	};
-	pid_t pid = handler_pid(HANDLER_COMM);
+	pid_t pid = handler_pid(SAMPLE_COMM);
 	bool ok = pid > 0;
 	int i;
 
@@ -145,19 +111,19 @@ static void test_open_file_pins_manager(void)
 
 static void test_stats(void)
 {
-	pid_t pid = handler_pid(HANDLER_COMM);
+	pid_t pid = handler_pid(SAMPLE_COMM);
 
 	ksft_print_msg("stats: requests %lld, failures %lld, restarts %lld, pid %lld\n",
-		       stat_of(STATS_FILE, "requests"),
-		       stat_of(STATS_FILE, "failures"),
-		       stat_of(STATS_FILE, "restarts"),
-		       stat_of(STATS_FILE, "pid"));
+		       stat_of(SAMPLE_STATS_FILE, "requests"),
+		       stat_of(SAMPLE_STATS_FILE, "failures"),
+		       stat_of(SAMPLE_STATS_FILE, "restarts"),
+		       stat_of(SAMPLE_STATS_FILE, "pid"));
 	/* The restart is the control's, killed by test_restart_after_kill(). */
 	ksft_print_msg("stats of %s: restarts %lld\n", UNSEALED_COMM,
 		       stat_of(UNSEALED_STATS_FILE, "restarts"));
 	/* Offsets 0, 1, 131071, 131072 and, after the reload, 131071. */
-	ksft_test_result(pid > 0 && stat_of(STATS_FILE, "pid") == pid &&
-			 stat_of(STATS_FILE, "requests") >= 5 &&
+	ksft_test_result(pid > 0 && stat_of(SAMPLE_STATS_FILE, "pid") == pid &&
+			 stat_of(SAMPLE_STATS_FILE, "requests") >= 5 &&
 			 stat_of(UNSEALED_STATS_FILE, "restarts") >= 1,
 			 "stats show the requests, the restart and the handler pid\n");
 }
@@ -194,20 +160,20 @@ static void test_restart_after_kill(void)
 
 static void test_reload_after_unload(void)
 {
-	pid_t before = handler_pid(HANDLER_COMM), after;
+	pid_t before = handler_pid(SAMPLE_COMM), after;
 	pid_t control = handler_pid(UNSEALED_COMM);
 	bool ok;
 
 	ok = before > 0 && control > 0 && loader_loaded();
 	ok = ok && !syscall(__NR_delete_module, LOADER, O_NONBLOCK);
 	ok = ok && !loader_loaded() && wait_gone(before, 5000) &&
-	     wait_gone(control, 5000) && handler_pid(HANDLER_COMM) == 0 &&
+	     wait_gone(control, 5000) && handler_pid(SAMPLE_COMM) == 0 &&
 	     handler_pid(UNSEALED_COMM) == 0;
 	ksft_test_result(ok, "removing %s stops handler pids %d and %d (%s)\n",
 			 LOADER, before, control, UNSEALED_COMM);
 
 	ok = write_value(SAMPLE_FILE, "131071") == 0 && loader_loaded();
-	after = handler_pid(HANDLER_COMM);
+	after = handler_pid(SAMPLE_COMM);
 	ksft_print_msg("%s loaded again, handler pid %d\n", LOADER, after);
 	ksft_test_result(ok && after > 0 && after != before,
 			 "a write after removal loads %s again\n", LOADER);
@@ -225,7 +191,7 @@ int main(void)
 	test_accepts("0");
 	ksft_print_msg("%s loaded: %s, handler pid %d\n", LOADER,
 		       loader_loaded() ? "yes" : "no",
-		       handler_pid(HANDLER_COMM));
+		       handler_pid(SAMPLE_COMM));
 	test_accepts("1");
 	test_accepts("131071");
 	test_rejects("131072");
@@ -233,7 +199,7 @@ int main(void)
 	test_rejects("abc");
 	test_restart_after_kill();
 	test_reload_after_unload();
-	ksft_test_result(handler_pid(HANDLER_COMM) > 0,
+	ksft_test_result(handler_pid(SAMPLE_COMM) > 0,
 			 "exactly one handler runs\n");
 	test_least_privilege();
 	test_stats();

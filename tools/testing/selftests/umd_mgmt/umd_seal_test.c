@@ -35,12 +35,8 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
-#include "sample_umd_procs.h"
+#include "sample_umd_test.h"
 
-#define SEALED_FILE "/sys/kernel/security/sample_umd"
-#define SEALED_COMM "sample_umd"
-#define CONTROL_FILE "/sys/kernel/security/sample_unsealed"
-#define CONTROL_COMM "sample_unsealed"
 #define ENFORCE "/sys/module/umd_seal/parameters/enforce"
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP CGROUP_ROOT "/umd_seal_test"
@@ -50,14 +46,6 @@
 
 static bool enforce;
 static pid_t sealed, control;
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 static const char *err_name(int err)
 {
@@ -69,33 +57,6 @@ static const char *err_name(int err)
 		return "setup-failed";
 	name = strerrorname_np(err);
 	return name ? name : "E?";
-}
-
-/* Write @val to @path: 0 on success, else the errno. */
-static int write_file(const char *path, const char *val)
-{
-	ssize_t n;
-	int fd, err;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	n = write(fd, val, strlen(val));
-	err = n < 0 ? errno : 0;
-	close(fd);
-	return err;
-}
-
-/* Write @val to the sample file @path, logging the result. */
-static int write_value(const char *path, const char *val)
-{
-	long long start = now_ms();
-	int err = write_file(path, val);
-
-	ksft_print_msg("write \"%s\" to %s: %s, %lld ms\n", val,
-		       strrchr(path, '/') + 1, err ? strerror(err) : "ok",
-		       now_ms() - start);
-	return err;
 }
 
 static void proc_path(char *buf, size_t size, pid_t pid, const char *name)
@@ -493,8 +454,8 @@ static void test_sigio(void)
 			 enforce ? "not delivered to the sealed handler only" :
 				   "kills both (enforce=N)");
 
-	control = restart(control, CONTROL_FILE, CONTROL_COMM);
-	sealed = restart(sealed, SEALED_FILE, SEALED_COMM);
+	control = restart(control, UNSEALED_FILE, UNSEALED_COMM);
+	sealed = restart(sealed, SAMPLE_FILE, SAMPLE_COMM);
 	ksft_print_msg("handler pids now: sealed %d, unsealed %d\n", sealed,
 		       control);
 }
@@ -557,9 +518,9 @@ static void test_memory(void)
 
 static void test_still_answers(void)
 {
-	int err = write_value(SEALED_FILE, "5");
+	int err = write_value(SAMPLE_FILE, "5");
 
-	ksft_test_result(!err && handler_pid(SEALED_COMM) == sealed,
+	ksft_test_result(!err && handler_pid(SAMPLE_COMM) == sealed,
 			 "sealed handler pid %d still answers\n", sealed);
 }
 
@@ -629,9 +590,9 @@ static void test_timeout(void)
 		 wait_frozen();
 	ksft_print_msg("seal: cgroup frozen: %s\n", frozen ? "yes" : "no");
 
-	start = now_ms();
-	err = frozen ? write_value(SEALED_FILE, "1") : SETUP_FAILED;
-	took = now_ms() - start;
+	start = now_us();
+	err = frozen ? write_value(SAMPLE_FILE, "1") : SETUP_FAILED;
+	took = (now_us() - start) / 1000;
 	gone = wait_gone(old, 5000);
 	ksft_print_msg("seal: request to the frozen sealed handler: %s after %lld ms, pid %d %s\n",
 		       err_name(err), took, old, gone ? "gone" : "still there");
@@ -642,8 +603,8 @@ static void test_timeout(void)
 		usleep(10000);
 
 	sealed = 0;
-	if (!write_value(SEALED_FILE, "1"))
-		sealed = handler_pid(SEALED_COMM);
+	if (!write_value(SAMPLE_FILE, "1"))
+		sealed = handler_pid(SAMPLE_COMM);
 	ksft_print_msg("seal: sealed handler restarted as pid %d\n", sealed);
 	ksft_test_result(frozen && err == ETIMEDOUT && gone && sealed > 0 &&
 			 sealed != old,
@@ -658,8 +619,8 @@ static void test_unload(void)
 	ok = ok && wait_gone(sealed, 5000) && wait_gone(control, 5000);
 	ksft_print_msg("seal: removing %s: handler pids %d and %d %s\n",
 		       LOADER, sealed, control, ok ? "gone" : "NOT gone");
-	ok = ok && !handler_pid(SEALED_COMM) && !handler_pid(CONTROL_COMM);
-	ok = ok && !write_value(SEALED_FILE, "0") && loader_loaded();
+	ok = ok && !handler_pid(SAMPLE_COMM) && !handler_pid(UNSEALED_COMM);
+	ok = ok && !write_value(SAMPLE_FILE, "0") && loader_loaded();
 	ksft_test_result(ok, "unloading %s stops the sealed handler\n",
 			 LOADER);
 }
@@ -688,16 +649,16 @@ int main(void)
 	ksft_print_header();
 	if (geteuid())
 		ksft_exit_skip("must run as root\n");
-	if (access(SEALED_FILE, W_OK) || access(CONTROL_FILE, W_OK))
+	if (access(SAMPLE_FILE, W_OK) || access(UNSEALED_FILE, W_OK))
 		ksft_exit_skip("sample files missing: load sample_mgr\n");
 	enforce = read_enforce();
 	ksft_print_msg("seal: enforce=%c\n", enforce ? 'Y' : 'N');
 	ksft_set_plan(ARRAY_SIZE(accesses) + 5);
 
-	if (write_value(SEALED_FILE, "0") || write_value(CONTROL_FILE, "0"))
+	if (write_value(SAMPLE_FILE, "0") || write_value(UNSEALED_FILE, "0"))
 		ksft_exit_fail_msg("the sample's handlers do not start\n");
-	sealed = handler_pid(SEALED_COMM);
-	control = handler_pid(CONTROL_COMM);
+	sealed = handler_pid(SAMPLE_COMM);
+	control = handler_pid(UNSEALED_COMM);
 	ksft_print_msg("seal: sealed handler pid %d, unsealed handler pid %d\n",
 		       sealed, control);
 	if (sealed <= 0 || control <= 0)

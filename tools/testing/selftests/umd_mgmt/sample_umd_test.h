@@ -1,23 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the sample UMD's selftests watch from user space: its handler
- * processes, found by name, and its loader module.
+ * What the sample UMD's selftests share: the securityfs files of its two
+ * drivers (sample_umd, sealed, and sample_unsealed, its control), and
+ * helpers that write to them and watch, from user space, the handler
+ * processes and the loader module behind them.
  */
-#ifndef _SAMPLE_UMD_PROCS_H
-#define _SAMPLE_UMD_PROCS_H
+#ifndef _SAMPLE_UMD_TEST_H
+#define _SAMPLE_UMD_TEST_H
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest.h"
 
+#define SAMPLE_FILE "/sys/kernel/security/sample_umd"
+#define SAMPLE_STATS_FILE "/sys/kernel/security/sample_umd_stats"
+#define SAMPLE_COMM "sample_umd"
+#define UNSEALED_FILE "/sys/kernel/security/sample_unsealed"
+#define UNSEALED_STATS_FILE "/sys/kernel/security/sample_unsealed_stats"
+#define UNSEALED_COMM "sample_unsealed"
 #define LOADER "sample_loader"
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* Write @val to @path: 0 on success, else the errno. */
+static int write_file(const char *path, const char *val)
+{
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	err = n < 0 ? errno : 0;
+	close(fd);
+	return err;
+}
+
+/* Write @val to the sample file @path, logging the result. */
+static int write_value(const char *path, const char *val)
+{
+	long long start = now_us();
+	int err = write_file(path, val);
+
+	ksft_print_msg("write \"%s\" to %s: %s, %lld us\n", val,
+		       strrchr(path, '/') + 1, err ? strerror(err) : "ok",
+		       now_us() - start);
+	return err;
+}
 
 /* Whether process @pid exists and is not a zombie. */
 static bool alive(pid_t pid)
@@ -91,4 +136,4 @@ static bool loader_loaded(void)
 	return found;
 }
 
-#endif /* _SAMPLE_UMD_PROCS_H */
+#endif /* _SAMPLE_UMD_TEST_H */
