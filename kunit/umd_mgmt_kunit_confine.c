@@ -21,7 +21,6 @@
 #include <linux/seccomp.h>
 #include <linux/usermode_driver_mgmt.h>
 
-#include "umd_mgmt_handler_blob.h"
 #include "umd_mgmt_kunit_util.h"
 
 #define TIMEOUT_MS 1000
@@ -65,12 +64,7 @@ struct confine {
 
 static int load(struct confine *c, const char *name, bool hostile)
 {
-	c->mgmt.info.driver_name = name;
-	if (hostile)
-		return umd_mgmt_load(&c->mgmt, umd_mgmt_kunit_hostile_start,
-				     umd_mgmt_kunit_hostile_end);
-	return umd_mgmt_load(&c->mgmt, umd_mgmt_kunit_handler_start,
-			     umd_mgmt_kunit_handler_end);
+	return umd_mgmt_kunit_load(&c->mgmt, name, hostile);
 }
 
 /* What the kernel says of a handler process, read from its task. */

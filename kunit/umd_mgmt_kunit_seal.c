@@ -15,7 +15,6 @@
 #include <linux/slab.h>
 #include <linux/usermode_driver_mgmt.h>
 
-#include "umd_mgmt_handler_blob.h"
 #include "umd_mgmt_kunit_util.h"
 
 #define TIMEOUT_MS 300
@@ -58,13 +57,8 @@ static void see_mappings(struct mm_struct *mm, struct memory *m)
 static int load(struct seal *s, const char *name, unsigned int flags,
 		bool hostile)
 {
-	s->mgmt.info.driver_name = name;
 	s->mgmt.flags = flags;
-	if (hostile)
-		return umd_mgmt_load(&s->mgmt, umd_mgmt_kunit_hostile_start,
-				     umd_mgmt_kunit_hostile_end);
-	return umd_mgmt_load(&s->mgmt, umd_mgmt_kunit_handler_start,
-			     umd_mgmt_kunit_handler_end);
+	return umd_mgmt_kunit_load(&s->mgmt, name, hostile);
 }
 
 /* One sample request, answered only once the handler has run. */

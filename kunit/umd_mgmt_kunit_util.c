@@ -12,6 +12,7 @@
 #include <linux/usermode_driver_mgmt.h>
 #include <linux/wait.h>
 
+#include "umd_mgmt_handler_blob.h"
 #include "umd_mgmt_kunit_util.h"
 
 /* Whether @p is named @comm: a task's comm holds the first 15 bytes only. */
@@ -140,6 +141,24 @@ int umd_mgmt_kunit_kill_all(const char *comm)
 		put_pid(pids[i]);
 	}
 	return n;
+}
+
+/**
+ * umd_mgmt_kunit_load - name a handler and load it
+ * @mgmt: the handler's manager
+ * @name: the handler's name, which picks the mode of either binary
+ * @hostile: load the hostile fixture rather than the sample handler
+ *
+ * Return: what umd_mgmt_load() returned.
+ */
+int umd_mgmt_kunit_load(struct umd_mgmt *mgmt, const char *name, bool hostile)
+{
+	mgmt->info.driver_name = name;
+	if (hostile)
+		return umd_mgmt_load(mgmt, umd_mgmt_kunit_hostile_start,
+				     umd_mgmt_kunit_hostile_end);
+	return umd_mgmt_load(mgmt, umd_mgmt_kunit_handler_start,
+			     umd_mgmt_kunit_handler_end);
 }
 
 /**
