@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # checkpatch.sh TREE SERIES: checkpatch.pl --strict, from TREE, on every
-# source file of ours and every patch in the directory SERIES (made by
-# format-series.sh). Runs inside the toolchain root.
+# source file of ours, every patch in the directory SERIES (made by
+# format-series.sh) and the test-environment patches of test-env/. Runs
+# inside the toolchain root.
 . "$(dirname "$0")/lib.sh"
 
 cd "$1"
@@ -10,6 +11,7 @@ series=$2
 mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples security tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
 mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-*' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in $series"
+patches+=("$TOP"/test-env/*.patch)
 status=0
 for f in "${files[@]}"; do
 	./scripts/checkpatch.pl --strict --no-tree --quiet --show-types -f "$TOP/$f" || status=1

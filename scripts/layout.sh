@@ -34,6 +34,12 @@ patched_files() {
 	sed -n 's|^--- a/||p' "$TOP"/patches/*.patch | sort -u
 }
 
+# test_env_files: the kernel files the test-environment patches of
+# test-env/ change; they are never part of the series.
+test_env_files() {
+	sed -n 's|^--- a/||p' "$TOP"/test-env/*.patch | sort -u
+}
+
 # base_repo DIR PRISTINE: make DIR a git repository holding, as a commit
 # tagged "base", the pristine files the patches change: enough to diff
 # against without the rest of the tree.

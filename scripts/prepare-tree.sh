@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# prepare-tree.sh PRISTINE: build the handler, then lay our files and patch
-# series over a copy of the pristine kernel source; print the tree's path.
-# Runs inside the toolchain root.
+# prepare-tree.sh PRISTINE: build the handler, then lay our files, our patch
+# series and the test-environment patches of test-env/ over a copy of the
+# pristine kernel source; print the tree's path. Runs inside the toolchain
+# root.
 #
 # The cached tree is rebuilt in a staging copy and synced by content, so a
 # file keeps its timestamp unless its content changed and make rebuilds only
@@ -24,32 +25,45 @@ overlay() {
 	done
 }
 
+# apply_patches TREE DIR: apply the patches DIR/series lists, in order.
 apply_patches() {
-	local tree=$1 p
+	local tree=$1 dir=$2 p
 
 	while read -r p; do
-		patch -d "$tree" -p1 -s -f -N --no-backup-if-mismatch <"$TOP/patches/$p" >&2 ||
-			die "patches/$p does not apply to $tree"
-	done <"$TOP/patches/series"
+		patch -d "$tree" -p1 -s -f -N --no-backup-if-mismatch <"$dir/$p" >&2 ||
+			die "${dir#"$TOP"/}/$p does not apply to $tree"
+	done <"$dir/series"
 }
 
-# KDIR: a copy of the series applied last is kept in the tree, so that a
-# rerun skips it when unchanged and otherwise reverts it before applying the
-# new one.
+# update_patches TREE DIR NAME: KDIR: apply the patches of DIR. A copy of
+# those applied last is kept in TREE/.umd-mgmt-NAME, so that a rerun skips
+# them when unchanged and otherwise reverts them before applying the new
+# ones. A file that comes out as it was keeps its time stamp, so that
+# make rebuilds only what the change touched.
 update_patches() {
-	local tree=$1 applied=$1/.umd-mgmt-series p
+	local tree=$1 dir=$2 applied=$1/.umd-mgmt-$3 kept="" p f
 
 	if [ -d "$applied" ]; then
-		diff -r -q "$applied" "$TOP/patches" >/dev/null && return
-		say "reverting the series applied to $tree before"
+		diff -r -q "$applied" "$dir" >/dev/null && return
+		say "reverting the $3 applied to $tree before"
+		kept=$(mktemp -d)
+		sed -n 's|^--- a/||p' "$applied"/*.patch | sort -u | while read -r f; do
+			[ ! -e "$tree/$f" ] || (cd "$tree" && cp -p --parents "$f" "$kept/")
+		done
 		tac "$applied/series" | while read -r p; do
 			patch -d "$tree" -p1 -s -f -R --no-backup-if-mismatch <"$applied/$p" >&2 ||
 				die "cannot revert $p from $tree: restore it by hand"
 		done
 		rm -rf "$applied"
 	fi
-	apply_patches "$tree"
-	cp -r "$TOP/patches" "$applied"
+	apply_patches "$tree" "$dir"
+	if [ -n "$kept" ]; then
+		(cd "$kept" && find . -type f -printf '%P\n') | while read -r f; do
+			! cmp -s "$kept/$f" "$tree/$f" || touch -r "$kept/$f" "$tree/$f"
+		done
+		rm -rf "$kept"
+	fi
+	cp -r "$dir" "$applied"
 }
 
 say "building the handlers (cargo, offline)"
@@ -60,7 +74,8 @@ if [ -n "${KDIR:-}" ]; then
 		die "KDIR=$KDIR is not a Linux 6.12 source tree (no kernel/usermode_driver.c)"
 	say "applying our files and patches to KDIR=$KDIR"
 	overlay "$KDIR"
-	update_patches "$KDIR"
+	update_patches "$KDIR" "$TOP/patches" series
+	update_patches "$KDIR" "$TOP/test-env" test-env
 	echo "$KDIR"
 	exit 0
 fi
@@ -71,7 +86,8 @@ say "applying our files and patches to $tree"
 rm -rf "$stage"
 cp -al "$pristine" "$stage"
 overlay "$stage"
-apply_patches "$stage"
+apply_patches "$stage" "$TOP/patches"
+apply_patches "$stage" "$TOP/test-env"
 rsync -rlc --delete "$stage/" "$tree/"
 rm -rf "$stage"
 echo "$tree"
