@@ -41,6 +41,10 @@ unset_options() {
 	done
 }
 
+# kdir_test_tree PRISTINE: the copy of PRISTINE that kdir-test.sh applies
+# our files and series to as KDIR=.
+kdir_test_tree() { echo "$UMD_MGMT_CACHE/kdir-test-$(basename "$1")"; }
+
 # build_root TREE: where the out-of-tree builds of TREE live.
 build_root() {
 	if [ -n "${KDIR:-}" ]; then
