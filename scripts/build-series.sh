@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# build-series.sh PRISTINE: check that the series format-series.sh last
-# committed is bisectable: each patch in turn is applied to a
-# copy of the pristine tree and built for ARCH=um with
+# build-series.sh PRISTINE: check that the series of make patches is
+# bisectable: it is committed anew (format-series.sh) in a repository of
+# this script's own, so that it can run beside make check; each patch in
+# turn is applied to a copy of the pristine tree and built for ARCH=um with
 # scripts/series-build.config, the C sample and selftest too once they
 # exist, and each C, assembly or Rust file the patch touches must have been
 # compiled. Only what a patch changes is rebuilt. A series whose changes
@@ -12,13 +13,16 @@
 . "$(dirname "$0")/layout.sh"
 
 pristine=$1
-repo=$SERIES_REPO
+repo=$UMD_MGMT_CACHE/series-git-build
 src=$UMD_MGMT_CACHE/series-tree-$(basename "$pristine")
 build=$UMD_MGMT_CACHE/build/series-$(basename "$pristine")
 fragment=$TOP/scripts/series-build.config
 selftest=$src/tools/testing/selftests/umd_mgmt
 mk=(make -C "$src" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 
+formatted=$(mktemp -d)
+"$TOP/scripts/format-series.sh" "$pristine" "$formatted" "$repo"
+rm -rf "$formatted"
 key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$HOSTILE" "$fragment" "$0") |
 	sha256sum | cut -c1-12)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..series)
@@ -93,12 +97,22 @@ for commit in "${commits[@]}"; do
 		[ ! -d "$(dirname "$src/$f")" ] || install_file "$bin" "$src/$f"
 	done
 
-	"${mk[@]}" KCONFIG_ALLCONFIG="$fragment" allnoconfig 2>/dev/null
-	# An option the tree has must be set as asked, or the patch's code
-	# may not be built at all.
-	known=$(cd "$src" && find . -name 'Kconfig*' -exec sed -nE 's/^\s*(menu)?config (\w+).*/CONFIG_\2/p' {} +)
-	missing=$(unset_options "$fragment" "$build/.config" "$known")
-	[ -z "$missing" ] || die "patch $k/$n: did not stick:" $missing
+	# Nothing but the documentation: there is nothing to build.
+	if ! grep -qvE '^(Documentation/|MAINTAINERS$)' <<<"$(printf '%s\n' "${changed[@]}")"; then
+		say "series: patch $k/$n changes only the documentation: $subject"
+		continue
+	fi
+
+	# Configure again only where the options can have changed: kconfig
+	# takes a good part of a small patch's time.
+	if [ "$k" = 1 ] || grep -q '/Kconfig[^/]*$' <<<"$(printf '%s\n' "${changed[@]}")"; then
+		"${mk[@]}" KCONFIG_ALLCONFIG="$fragment" allnoconfig 2>/dev/null
+		# An option the tree has must be set as asked, or the patch's
+		# code may not be built at all.
+		known=$(cd "$src" && find . -name 'Kconfig*' -exec sed -nE 's/^\s*(menu)?config (\w+).*/CONFIG_\2/p' {} +)
+		missing=$(unset_options "$fragment" "$build/.config" "$known")
+		[ -z "$missing" ] || die "patch $k/$n: did not stick:" $missing
+	fi
 
 	with_progress "patch $k/$n" "$build" logged "$log" "${mk[@]}" ||
 		fail "does not build"

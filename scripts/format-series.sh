@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# format-series.sh PRISTINE OUT: make the series a reviewer gets. Each patch
-# of patches/ is committed, together with the files of ours that
+# format-series.sh PRISTINE OUT [REPO]: make the series a reviewer gets.
+# Each patch of patches/ is committed, together with the files of ours that
 # patches/new-files assigns to it, on top of the pristine files in a
-# throwaway git repository; git format-patch then writes the series and a
-# cover letter (patches/cover-letter) to OUT.
+# throwaway git repository (REPO, by default $SERIES_REPO); git
+# format-patch then writes the series and a cover letter
+# (patches/cover-letter) to OUT.
 # UMD_MGMT_AUTHOR="Name <email>" sets the author and Signed-off-by; without
 # it, the series keeps the author recorded in patches/. Runs inside the
 # toolchain root.
@@ -13,7 +14,7 @@
 
 pristine=$1
 out=$2
-repo=$SERIES_REPO
+repo=${3:-$SERIES_REPO}
 
 # assign: "patch-number repository-path tree-path" for each file of ours,
 # with the number patches/new-files gives it ("-" for none); a file it does
