@@ -20,13 +20,13 @@ failed=()
 
 # gate NAME CMD...: run CMD; a non-zero exit or a line naming our code fails.
 gate() {
-	local name=$1 log
+	local name=$1 log start=$SECONDS
 	shift
 	log=$(mktemp)
 	if "$@" >"$log" 2>&1 && ! grep -E "$ours" "$log" | grep -qiE 'warning|error|diff in'; then
-		say "check: $name: ok"
+		say "check: $name: ok ($((SECONDS - start)) s)"
 	else
-		say "check: $name: FAILED"
+		say "check: $name: FAILED ($((SECONDS - start)) s)"
 		grep -E "$ours" "$log" || tail -20 "$log"
 		failed+=("$name")
 	fi
