@@ -29,17 +29,19 @@ timed "handlers and patched tree" eval 'tree=$(in_root "$TOP/scripts/prepare-tre
 build=$(build_root "$tree")
 
 # The series is built patch by patch in a tree of its own, beside the rest:
-# most of what follows keeps one core busy, not two, and the series' build
+# much of what follows keeps one core busy, not two, and the series' build
 # takes what is left (at a lower priority, so the tests keep their share).
+# It runs in a session of its own, which is stopped with make test however
+# that ends, so that no build of it outlives the run into the next one.
 say "series: each patch of make patches builds on its own (in the background, log: $logs/series.log)"
-(
-	series_start=$SECONDS
-	status=0
-	nice -n 10 "$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/build-series.sh" "$pristine" \
-		>"$logs/series.log" 2>&1 || status=$?
-	echo "$status $((SECONDS - series_start))" >"$logs/series.status"
-) &
+rm -f "$logs/series.status"
+setsid bash -c 'start=$SECONDS status=0
+	nice -n 10 "${@:3}" >"$1" 2>&1 || status=$?
+	echo "$status $((SECONDS - start))" >"$2"' series "$logs/series.log" "$logs/series.status" \
+	"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/build-series.sh" "$pristine" &
 series_pid=$!
+trap 'kill -- -"$series_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
 
 # count WHAT LOG LINE_REGEX PASS_REGEX FAIL_REGEX: add up the numbers a
 # runner printed on its summary lines.
@@ -102,7 +104,8 @@ kunit() {
 }
 
 # UML runs the suites on the tree that KDIR= makes of a pristine copy of the
-# source (kdir-test.sh), which must match the cached tree file for file;
+# source (kdir-test.sh), which must match the cached tree in every file we
+# add or patch;
 # that tree is then the one UML checks, and the compile-fail checks use its
 # build. With KDIR set, every run is on the user's tree already.
 kunit_um() {
