@@ -69,6 +69,7 @@ object_of() {
 }
 
 k=0
+configured=
 for commit in "${commits[@]}"; do
 	k=$((k + 1))
 	subject=$(git -C "$repo" log -1 --format=%s "$commit")
@@ -105,7 +106,8 @@ for commit in "${commits[@]}"; do
 
 	# Configure again only where the options can have changed: kconfig
 	# takes a good part of a small patch's time.
-	if [ "$k" = 1 ] || grep -q '/Kconfig[^/]*$' <<<"$(printf '%s\n' "${changed[@]}")"; then
+	if [ -z "$configured" ] || grep -qE '(^|/)Kconfig[^/]*$' <<<"$(printf '%s\n' "${changed[@]}")"; then
+		configured=y
 		"${mk[@]}" KCONFIG_ALLCONFIG="$fragment" allnoconfig 2>/dev/null
 		# An option the tree has must be set as asked, or the patch's
 		# code may not be built at all.

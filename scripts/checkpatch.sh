@@ -11,7 +11,9 @@ series=$2
 mapfile -t files < <(cd "$TOP" && find include kernel kunit rust samples security tools -type f \( -name '*.[chS]' -o -name '*.rs' -o -name Makefile \) | sort)
 mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-*' | sort)
 [ ${#patches[@]} -gt 0 ] || die "no patches in $series"
-patches+=("$TOP"/test-env/*.patch)
+while read -r p; do
+	patches+=("$TOP/test-env/$p")
+done <"$TOP/test-env/series"
 status=0
 for f in "${files[@]}"; do
 	./scripts/checkpatch.pl --strict --no-tree --quiet --show-types -f "$TOP/$f" || status=1

@@ -38,7 +38,7 @@ uml_runs_processes() {
 		"${kunit[@]}" run "${args[@]}" --jobs="$JOBS" --timeout 120 \
 		umd_mgmt.umd_mgmt_test_replies && return
 	grep -q 'Testing complete' "$build/uml-check.log" ||
-		die "the UML kernel does not build (log: $build/uml-check.log)"
+		die "the UML kernel did not build or run (log: $build/uml-check.log)"
 	complaint=$(grep -m1 -oE '(userspace|start_userspace|wait_stub_done) [-:] .*|(save|put)_fp_registers returned.*|Failed to (get registers from|continue) stub.*' \
 		"$build/test.log") || return 0
 	say "KUnit $arch: not run: UML cannot start a user process on this host" \

@@ -37,7 +37,11 @@ patched_files() {
 # test_env_files: the kernel files the test-environment patches of
 # test-env/ change; they are never part of the series.
 test_env_files() {
-	sed -n 's|^--- a/||p' "$TOP"/test-env/*.patch | sort -u
+	local p
+
+	while read -r p; do
+		sed -n 's|^--- a/||p' "$TOP/test-env/$p"
+	done <"$TOP/test-env/series" | sort -u
 }
 
 # base_repo DIR PRISTINE: make DIR a git repository holding, as a commit
