@@ -45,13 +45,6 @@ rm -f "$build"/built-*
 rm -rf "$selftest" "$build/selftest"
 mapfile -t touched < <(git -C "$repo" diff --name-only base series)
 
-# logged LOG CMD...: run CMD with its output appended to LOG.
-logged() {
-	local log=$1
-	shift
-	"$@" >>"$log" 2>&1
-}
-
 # fail WHAT: say which patch failed how, with the end of its log.
 fail() {
 	tail -30 "$log" >&2

@@ -33,8 +33,8 @@ kunit=(python3 tools/testing/kunit/kunit.py)
 uml_runs_processes() {
 	local complaint
 
-	to_log() { "${@:2}" >"$1" 2>&1; }
-	with_progress "kunit.py um" "$build" to_log "$build/uml-check.log" \
+	rm -f "$build/uml-check.log"
+	with_progress "kunit.py um" "$build" logged "$build/uml-check.log" \
 		"${kunit[@]}" run "${args[@]}" --jobs="$JOBS" --timeout 120 \
 		umd_mgmt.umd_mgmt_test_replies && return
 	grep -q 'Testing complete' "$build/uml-check.log" ||

@@ -29,20 +29,22 @@ our_files() {
 	done
 }
 
-# patched_files: the kernel files the edits in patches/ change.
-patched_files() {
-	sed -n 's|^--- a/||p' "$TOP"/patches/*.patch | sort -u
-}
-
-# test_env_files: the kernel files the test-environment patches of
-# test-env/ change; they are never part of the series.
-test_env_files() {
+# patch_targets DIR: the existing kernel files that the patches DIR/series
+# lists change.
+patch_targets() {
 	local p
 
 	while read -r p; do
-		sed -n 's|^--- a/||p' "$TOP/test-env/$p"
-	done <"$TOP/test-env/series" | sort -u
+		sed -n 's|^--- a/||p' "$1/$p"
+	done <"$1/series" | sort -u
 }
+
+# patched_files: the kernel files the edits in patches/ change.
+patched_files() { patch_targets "$TOP/patches"; }
+
+# test_env_files: the kernel files the test-environment patches of
+# test-env/ change; they are never part of the series.
+test_env_files() { patch_targets "$TOP/test-env"; }
 
 # base_repo DIR PRISTINE: make DIR a git repository holding, as a commit
 # tagged "base", the pristine files the patches change: enough to diff

@@ -45,6 +45,13 @@ unset_options() {
 # our files and series to as KDIR=.
 kdir_test_tree() { echo "$UMD_MGMT_CACHE/kdir-test-$(basename "$1")"; }
 
+# logged LOG CMD...: run CMD with its output appended to LOG.
+logged() {
+	local log=$1
+	shift
+	"$@" >>"$log" 2>&1
+}
+
 # build_root TREE: where the out-of-tree builds of TREE live.
 build_root() {
 	if [ -n "${KDIR:-}" ]; then

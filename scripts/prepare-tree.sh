@@ -47,7 +47,7 @@ update_patches() {
 		diff -r -q "$applied" "$dir" >/dev/null && return
 		say "reverting the $3 applied to $tree before"
 		kept=$(mktemp -d)
-		sed -n 's|^--- a/||p' "$applied"/*.patch | sort -u | while read -r f; do
+		patch_targets "$applied" | while read -r f; do
 			[ ! -e "$tree/$f" ] || (cd "$tree" && cp -p --parents "$f" "$kept/")
 		done
 		tac "$applied/series" | while read -r p; do
