@@ -1,37 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# boot.sh TREE [bench]: build the x86_64 demo kernel (boot/demo.config)
-# with the samples as modules, the selftest, and an initramfs (busybox,
-# modules with depmod data, boot/init), then boot it in QEMU and print what
-# the guest reports. Exits non-zero unless the guest reports PASS. The demo
-# boots twice: as built, then with umd_seal.enforce=0, in which boot/init
-# checks that sealing is off. With "bench", the benchmark modules and
-# boot/bench-init run instead, once. Runs inside the toolchain root.
+# boot.sh TREE [bench]: build the x86_64 kernel of the KUnit suites, whose
+# configuration has boot/demo.config too (kunit_setup), with the samples
+# as modules; build the selftest and an initramfs (busybox, modules with
+# depmod data, boot/init), then boot it in QEMU with kunit.enable=0 and
+# print what the guest reports. Exits non-zero unless the guest reports
+# PASS. The demo boots twice: as built, then with umd_seal.enforce=0, in
+# which boot/init checks that sealing is off. With "bench", the benchmark
+# modules and boot/bench-init run instead, once. Runs inside the toolchain
+# root.
 . "$(dirname "$0")/lib.sh"
 
 tree=$1
 mode=${2:-demo}
-build=$(build_root "$tree")/demo-x86_64
-out=$build/$mode
+build=$(kunit_build "$tree" x86_64)
+demo=$(build_root "$tree")/demo-x86_64
+out=$demo/$mode
 selftest=$tree/tools/testing/selftests/umd_mgmt
 mk=(make -C "$tree" O="$build" ARCH=x86_64 LLVM=1 -j"$JOBS")
 mkdir -p "$build"
+# The demo had a kernel of its own there once: drop it, it is not used.
+[ ! -e "$demo/.config" ] || rm -rf "$demo"
 
-# Configure only when the fragment changed, so rebuilds stay incremental.
-if ! cmp -s "$TOP/boot/demo.config" "$build/demo.config.used"; then
-	say "configuring the demo kernel: tinyconfig + boot/demo.config"
-	"${mk[@]}" -s tinyconfig
-	cat "$TOP/boot/demo.config" >>"$build/.config"
-	# The fragment overrides tinyconfig on purpose: drop kconfig's notes of it.
-	"${mk[@]}" -s olddefconfig 2>&1 | { grep -v 'override: reassigning' || true; } >&2
-	missing=$(unset_options "$TOP/boot/demo.config" "$build/.config")
-	[ -z "$missing" ] || die "boot/demo.config: did not stick (missing dependency?):" $missing
-	cp "$TOP/boot/demo.config" "$build/demo.config.used"
-fi
-
-say "building the demo kernel and modules (x86_64, a few minutes when cold)"
-with_progress "demo kernel" "$build" "${mk[@]}" -s bzImage modules || true
-[ -f "$build/arch/x86/boot/bzImage" ] || die "demo kernel build failed"
+# After make test's x86_64 KUnit run this builds nothing: the suites and
+# the demo share the kernel.
+say "building the x86_64 kernel and modules (a quarter of an hour when cold)"
+kunit_setup "$tree" x86_64
+(cd "$tree" && with_progress "x86_64 kernel" "$build" \
+	python3 tools/testing/kunit/kunit.py build "${kunit_args[@]}" --jobs="$JOBS") >&2 ||
+	die "the x86_64 kernel did not build"
 
 rm -rf "$out"
 mkdir -p "$out/initramfs/"{bin,dev,proc,sys,tmp}
@@ -65,7 +62,7 @@ boot() {
 	shift
 	timeout 600 qemu-system-x86_64 -nographic -no-reboot -m 512 -bios qboot.rom \
 		-kernel "$build/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio" \
-		-append "console=ttyS0 quiet panic=-1 tsc=reliable${*:+ $*}" </dev/null | tee "$log"
+		-append "console=ttyS0 quiet panic=-1 tsc=reliable kunit.enable=0${*:+ $*}" </dev/null | tee "$log"
 }
 
 say "booting in QEMU (TCG)"

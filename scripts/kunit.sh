@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # kunit.sh TREE ARCH [debug]: build TREE for ARCH (um or x86_64) with our
-# .kunitconfig and run the KUnit suites through kunit.py run. With "debug",
+# .kunitconfig and run the KUnit suites through kunit.py run. The x86_64
+# kernel is the demo's too, so it also has boot/demo.config. With "debug",
 # the kernel also has KASAN, lockdep, atomic-sleep checks and kmemleak, and
 # any report in its log fails the run. Under UML, the first run builds the
 # kernel and runs one case that starts a handler: if UML itself cannot run
@@ -13,17 +14,9 @@
 tree=$1
 arch=$2
 debug=${3:-}
-build=$(build_root "$tree")/kunit-$arch${debug:+-debug}
+build=$(kunit_build "$tree" "$arch" "$debug")
 mkdir -p "$build"
-
-args=(--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$build"
-      --make_options LLVM=1 --arch="$arch")
-if [ -n "$debug" ]; then
-	for opt in DEBUG_KERNEL KASAN KASAN_GENERIC PROVE_LOCKING \
-		   DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK; do
-		args+=(--kconfig_add "CONFIG_$opt=y")
-	done
-fi
+kunit_setup "$tree" "$arch" "$debug"
 kunit=(python3 tools/testing/kunit/kunit.py)
 
 # uml_runs_processes: build, and run one case that starts a handler. It
@@ -35,7 +28,7 @@ uml_runs_processes() {
 
 	rm -f "$build/uml-check.log"
 	with_progress "kunit.py um" "$build" logged "$build/uml-check.log" \
-		"${kunit[@]}" run "${args[@]}" --jobs="$JOBS" --timeout 120 \
+		"${kunit[@]}" run "${kunit_args[@]}" --jobs="$JOBS" --timeout 120 \
 		umd_mgmt.umd_mgmt_test_replies && return
 	grep -q 'Testing complete' "$build/uml-check.log" ||
 		die "the UML kernel did not build or run (log: $build/uml-check.log)"
@@ -56,7 +49,7 @@ if [ "$arch" = um ] && ! uml_runs_processes; then
 fi
 # kunit.py is silent while make runs.
 with_progress "kunit.py $arch${debug:+ debug}" "$build" \
-	"${kunit[@]}" run "${args[@]}" --jobs="$JOBS" ${debug:+--timeout 900}
+	"${kunit[@]}" run "${kunit_args[@]}" --jobs="$JOBS" ${debug:+--timeout 900}
 
 if [ -n "$debug" ]; then
 	reports='BUG:|WARNING:|INFO: possible|circular locking|sleeping function called|suspected memory leak|UBSAN'

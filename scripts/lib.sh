@@ -61,6 +61,30 @@ build_root() {
 	fi
 }
 
+# kunit_build TREE ARCH [debug]: the build directory of a test kernel.
+kunit_build() { echo "$(build_root "$1")/kunit-$2${3:+-debug}"; }
+
+# kunit_setup TREE ARCH [debug]: set kunit_args to what kunit.py run and
+# kunit.py build take for that test kernel, from the top of TREE. The
+# x86_64 kernel without debug options is also the one make run and make
+# bench boot (boot.sh), so boot/demo.config is part of its configuration:
+# one kernel serves the suites and the demo.
+kunit_setup() {
+	local opt
+
+	kunit_args=(--kunitconfig=kernel/umd_mgmt_kunit --build_dir="$(kunit_build "$@")"
+		    --make_options LLVM=1 --arch="$2")
+	if [ "$2" = x86_64 ] && [ -z "${3:-}" ]; then
+		kunit_args+=(--kunitconfig="$TOP/boot/demo.config")
+	fi
+	if [ -n "${3:-}" ]; then
+		for opt in DEBUG_KERNEL KASAN KASAN_GENERIC PROVE_LOCKING \
+			   DEBUG_ATOMIC_SLEEP DEBUG_KMEMLEAK; do
+			kunit_args+=(--kconfig_add "CONFIG_$opt=y")
+		done
+	fi
+}
+
 # with_progress LABEL DIR CMD...: run CMD, saying every 30 s how long it has
 # run and how many objects DIR holds, so a long build is never silent.
 with_progress() {
