@@ -36,6 +36,9 @@ build=$(build_root "$tree")
 say "series: each patch of make patches builds on its own (in the background, log: $logs/series.log)"
 rm -f "$logs/series.status"
 setsid bash -c 'start=$SECONDS status=0
+	# A session is a scheduler autogroup of its own, whose share nice
+	# does not lower against the rest: lower the group as well.
+	echo 10 >/proc/self/autogroup 2>/dev/null || true
 	nice -n 10 "${@:3}" >"$1" 2>&1 || status=$?
 	echo "$status $((SECONDS - start))" >"$2"' series "$logs/series.log" "$logs/series.status" \
 	"$TOP/scripts/in-root.sh" "$root" "$TOP/scripts/build-series.sh" "$pristine" &
