@@ -14,12 +14,17 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/ipc_namespace.h>
+#include <linux/net.h>
+#include <linux/nsproxy.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seccomp.h>
+#include <linux/un.h>
 #include <linux/usermode_driver_mgmt.h>
+#include <net/net_namespace.h>
 
 #include "umd_mgmt_kunit_util.h"
 
@@ -31,6 +36,16 @@
  * are tried too; it exits after its reply.
  */
 #define ESCAPE_FREE_FD 0x100
+
+/*
+ * Attempts that make a SysV shared memory segment of a page and a message
+ * queue, both new, of a fixed key, and that remove those of that key.
+ */
+#define ESCAPE_SYSV_MAKE 15
+#define ESCAPE_SYSV_REMOVE 16
+/* An attempt that connects to UNIX_NAME, an abstract unix socket address. */
+#define ESCAPE_UNIX_CONNECT 17
+#define UNIX_NAME "umd_mgmt_kunit"
 
 /* Attempt ids of the hostile handler's "escape" mode, and what they try. */
 static const struct escape {
@@ -79,6 +94,8 @@ struct seen {
 	unsigned long nproc, nofile, fsize, core, as;
 	bool root_is_own;
 	int dumpable;
+	/* its namespaces are not the kernel's (this kthread's) */
+	bool own_ipc_ns, own_net_ns, own_uts_ns;
 };
 
 static int see(struct confine *c, struct seen *s)
@@ -125,6 +142,14 @@ static int see(struct confine *c, struct seen *s)
 	s->root_is_own = path_equal(&root, &c->mgmt.info.wd);
 	path_put(&root);
 
+	task_lock(task);
+	if (task->nsproxy) {
+		s->own_ipc_ns = task->nsproxy->ipc_ns != current->nsproxy->ipc_ns;
+		s->own_net_ns = task->nsproxy->net_ns != current->nsproxy->net_ns;
+		s->own_uts_ns = task->nsproxy->uts_ns != current->nsproxy->uts_ns;
+	}
+	task_unlock(task);
+
 	mm = get_task_mm(task);
 	s->dumpable = mm ? get_dumpable(mm) : -1;
 	if (mm)
@@ -151,6 +176,9 @@ static void expect_confined(struct kunit *test, struct seen *s, uid_t uid,
 	KUNIT_EXPECT_EQ(test, s->as, UMD_CONFINED_AS_MAX);
 	KUNIT_EXPECT_TRUE(test, s->root_is_own);
 	KUNIT_EXPECT_EQ(test, s->dumpable, SUID_DUMP_DISABLE);
+	KUNIT_EXPECT_EQ(test, s->own_ipc_ns, IS_ENABLED(CONFIG_IPC_NS));
+	KUNIT_EXPECT_EQ(test, s->own_net_ns, IS_ENABLED(CONFIG_NET_NS));
+	KUNIT_EXPECT_EQ(test, s->own_uts_ns, IS_ENABLED(CONFIG_UTS_NS));
 }
 
 /* A seed-era manager, which sets none of the new fields, gets it all. */
@@ -201,6 +229,9 @@ static void umd_mgmt_confine_opt_outs(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, s.full_caps);
 	KUNIT_EXPECT_FALSE(test, s.no_new_privs);
 	KUNIT_EXPECT_FALSE(test, s.root_is_own);
+	KUNIT_EXPECT_FALSE(test, s.own_ipc_ns);
+	KUNIT_EXPECT_FALSE(test, s.own_net_ns);
+	KUNIT_EXPECT_FALSE(test, s.own_uts_ns);
 }
 
 /* Any system call but read, write and exit kills a filtered handler. */
@@ -321,6 +352,138 @@ static void umd_mgmt_confine_escapes_control(struct kunit *test)
 	run_escapes(test, "umd_unconf_escape", UMD_MGMT_UNCONFINED);
 }
 
+/* Makes attempt @id: its result, or the errno of the exchange. */
+static s64 attempt(struct confine *c, u32 id)
+{
+	s64 result = 0;
+	int err;
+
+	err = umd_mgmt_send_recv(&c->mgmt, &id, sizeof(id), &result,
+				 sizeof(result));
+	return err ?: result;
+}
+
+/* Pages of SysV shared memory in the kernel's (this kthread's) namespace. */
+static long shm_pages(void)
+{
+	return READ_ONCE(current->nsproxy->ipc_ns->shm_tot);
+}
+
+/* Kills the handler of @c, for the next request to start another. */
+static int restart(struct confine *c)
+{
+	struct pid *pid = get_pid(c->mgmt.info.tgid);
+	int err;
+
+	if (!pid)
+		return -ESRCH;
+	err = umd_mgmt_kunit_kill(pid);
+	put_pid(pid);
+	return err;
+}
+
+/*
+ * Without the syscall filter, a confined handler can make SysV IPC
+ * objects, but in an IPC namespace of its own, which goes with it: 10
+ * handlers in turn each make new ones of the same key, and none is left
+ * in the kernel's namespace. The unconfined control's are left there,
+ * until it removes them.
+ */
+static void umd_mgmt_confine_sysv(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	int made = 0, restarted = 0, i;
+	s64 absent, ctl_made, removed, removed_again;
+	long before, confined_left, ctl_left;
+
+	if (!IS_ENABLED(CONFIG_SYSVIPC) || !IS_ENABLED(CONFIG_IPC_NS))
+		kunit_skip(test, "no SysV IPC namespaces in this kernel");
+
+	before = shm_pages();
+	c->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	KUNIT_ASSERT_EQ(test, load(c, "umd_ipc_escape", true), 0);
+	for (i = 0; i < 10; i++) {
+		made += attempt(c, ESCAPE_SYSV_MAKE) >= 0;
+		restarted += !restart(c);
+	}
+	confined_left = shm_pages() - before;
+	umd_mgmt_unload(&c->mgmt);
+
+	c->mgmt.flags = UMD_MGMT_UNCONFINED;
+	KUNIT_ASSERT_EQ(test, load(c, "umd_ipcc_escape", true), 0);
+	absent = attempt(c, ESCAPE_SYSV_REMOVE);
+	ctl_made = attempt(c, ESCAPE_SYSV_MAKE);
+	restarted += !restart(c);
+	ctl_left = shm_pages() - before;
+	removed = attempt(c, ESCAPE_SYSV_REMOVE);
+	removed_again = attempt(c, ESCAPE_SYSV_REMOVE);
+	umd_mgmt_unload(&c->mgmt);
+
+	kunit_info(test, "confined: %d of 10 made new objects, %ld pages left; unconfined: %ld left, removed %lld\n",
+		   made, confined_left, ctl_left, removed);
+	KUNIT_EXPECT_EQ(test, made, 10);
+	KUNIT_EXPECT_EQ(test, restarted, 11);
+	KUNIT_EXPECT_EQ(test, confined_left, 0);
+	KUNIT_EXPECT_EQ(test, absent, -ENOENT);
+	KUNIT_EXPECT_GE(test, ctl_made, 0);
+	KUNIT_EXPECT_EQ(test, ctl_left, 1);
+	KUNIT_EXPECT_EQ(test, removed, 0);
+	KUNIT_EXPECT_EQ(test, removed_again, -ENOENT);
+	KUNIT_EXPECT_EQ(test, shm_pages(), before);
+}
+
+/* Listens at UNIX_NAME in the kernel's network namespace. */
+static int listen_unix(struct socket **sock)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int err;
+
+	err = sock_create_kern(&init_net, AF_UNIX, SOCK_STREAM, 0, sock);
+	if (err)
+		return err;
+	/* sun_path[0] is 0: an abstract address, of its network namespace. */
+	memcpy(addr.sun_path + 1, UNIX_NAME, strlen(UNIX_NAME));
+	err = kernel_bind(*sock, (struct sockaddr *)&addr,
+			  offsetof(struct sockaddr_un, sun_path) + 1 +
+			  strlen(UNIX_NAME));
+	if (!err)
+		err = kernel_listen(*sock, 4);
+	if (err)
+		sock_release(*sock);
+	return err;
+}
+
+/*
+ * Without the syscall filter, a confined handler with a descriptor free
+ * can open a socket, but in a network namespace of its own: it cannot
+ * connect to a unix socket the kernel's namespace listens at. The
+ * unconfined control can.
+ */
+static void umd_mgmt_confine_socket(struct kunit *test)
+{
+	struct confine *c = test->priv;
+	s64 confined, control;
+	struct socket *sock;
+
+	if (!IS_ENABLED(CONFIG_UNIX) || !IS_ENABLED(CONFIG_NET_NS))
+		kunit_skip(test, "no unix sockets or network namespaces in this kernel");
+
+	KUNIT_ASSERT_EQ(test, listen_unix(&sock), 0);
+	c->mgmt.flags = UMD_MGMT_NO_SYSCALL_FILTER;
+	confined = load(c, "umd_net_escape", true) ?:
+		   attempt(c, ESCAPE_UNIX_CONNECT | ESCAPE_FREE_FD);
+	umd_mgmt_unload(&c->mgmt);
+	c->mgmt.flags = UMD_MGMT_UNCONFINED;
+	control = load(c, "umd_netc_escape", true) ?:
+		  attempt(c, ESCAPE_UNIX_CONNECT);
+	umd_mgmt_unload(&c->mgmt);
+	sock_release(sock);
+	kunit_info(test, "connect to @" UNIX_NAME ": confined %lld, unconfined %lld\n",
+		   confined, control);
+	KUNIT_EXPECT_EQ(test, confined, -ECONNREFUSED);
+	KUNIT_EXPECT_EQ(test, control, 0);
+}
+
 static int confine_init(struct kunit *test)
 {
 	struct confine *c;
@@ -350,6 +513,8 @@ static struct kunit_case umd_mgmt_confine_cases[] = {
 	KUNIT_CASE(umd_mgmt_confine_syscall_filter),
 	KUNIT_CASE(umd_mgmt_confine_escapes),
 	KUNIT_CASE(umd_mgmt_confine_escapes_control),
+	KUNIT_CASE(umd_mgmt_confine_sysv),
+	KUNIT_CASE(umd_mgmt_confine_socket),
 	{}
 };
 

@@ -23,11 +23,16 @@ const SYS_OPEN: usize = 2;
 const SYS_CLOSE: usize = 3;
 const SYS_PAUSE: usize = 34;
 const SYS_NANOSLEEP: usize = 35;
+const SYS_SHMGET: usize = 29;
+const SYS_SHMCTL: usize = 31;
 const SYS_GETPID: usize = 39;
 const SYS_SOCKET: usize = 41;
+const SYS_CONNECT: usize = 42;
 const SYS_CLONE: usize = 56;
 const SYS_WAIT4: usize = 61;
 const SYS_KILL: usize = 62;
+const SYS_MSGGET: usize = 68;
+const SYS_MSGCTL: usize = 71;
 const SYS_FCNTL: usize = 72;
 const SYS_MKDIR: usize = 83;
 const SYS_PTRACE: usize = 101;
@@ -41,11 +46,20 @@ const O_WRONLY: usize = 1;
 const O_APPEND: usize = 0o2000;
 const F_SETPIPE_SZ: usize = 1031;
 const SIGCHLD: usize = 17;
+const AF_UNIX: usize = 1;
 const AF_INET: usize = 2;
 const SOCK_STREAM: usize = 1;
 const PTRACE_ATTACH: usize = 16;
 const PTRACE_DETACH: usize = 17;
 const CLONE_NEWUSER: usize = 0x1000_0000;
+const IPC_CREAT: usize = 0o1000;
+const IPC_EXCL: usize = 0o2000;
+const IPC_RMID: usize = 0;
+/// The key of the SysV IPC objects that attempts 15 and 16 make and remove.
+const SYSV_KEY: usize = 0x756d_6400;
+/// The abstract unix socket address attempt 17 connects to: a
+/// `sockaddr_un` of family `AF_UNIX` whose path is a NUL, then the name.
+const UNIX_ADDR: &[u8] = b"\x01\x00\x00umd_mgmt_kunit";
 
 /// In an escape attempt id: close stdin first, then exit after the reply.
 const FREE_FD: u32 = 0x100;
@@ -259,9 +273,62 @@ fn escape(id: u32) -> i64 {
         // SAFETY: the path is a NUL-terminated string that outlives the
         // call.
         14 => unsafe { syscall3(SYS_CHROOT, c"..".as_ptr() as usize, 0, 0) },
+        // Make a SysV shared memory segment of a page and a message queue,
+        // which outlive this process unless its IPC namespace goes with it.
+        // They must be new: it fails if another process left them.
+        15 => {
+            let shm = sysv(SYS_SHMGET, 4096, IPC_CREAT | IPC_EXCL | 0o600);
+            let msg = sysv(SYS_MSGGET, IPC_CREAT | IPC_EXCL | 0o600, 0);
+            shm.min(msg)
+        }
+        // Remove them again.
+        16 => {
+            let shm = sysv_remove(SYS_SHMGET, SYS_SHMCTL);
+            let msg = sysv_remove(SYS_MSGGET, SYS_MSGCTL);
+            shm.min(msg)
+        }
+        // Connect to the listener the test has at UNIX_ADDR, in the
+        // kernel's network namespace.
+        17 => {
+            // SAFETY: socket takes plain integers.
+            let fd = unsafe { syscall3(SYS_SOCKET, AF_UNIX, SOCK_STREAM, 0) };
+            if fd < 0 {
+                return fd as i64;
+            }
+            // SAFETY: the address is UNIX_ADDR.len() bytes that outlive the
+            // call.
+            let ret = unsafe {
+                syscall3(
+                    SYS_CONNECT,
+                    fd as usize,
+                    UNIX_ADDR.as_ptr() as usize,
+                    UNIX_ADDR.len(),
+                )
+            };
+            close(fd);
+            ret
+        }
         _ => return UNKNOWN_ATTEMPT,
     };
     result as i64
+}
+
+/// Gets the SysV IPC object of [`SYSV_KEY`] with `get` (shmget or msgget,
+/// whose arguments after the key are `a` and `b`): its id or an errno.
+fn sysv(get: usize, a: usize, b: usize) -> isize {
+    // SAFETY: shmget and msgget take plain integers.
+    unsafe { syscall3(get, SYSV_KEY, a, b) }
+}
+
+/// Removes the SysV IPC object of [`SYSV_KEY`] that `get` finds, with
+/// `ctl` (shmctl or msgctl): 0 or an errno.
+fn sysv_remove(get: usize, ctl: usize) -> isize {
+    let id = sysv(get, 0, 0);
+    if id < 0 {
+        return id;
+    }
+    // SAFETY: IPC_RMID takes no buffer (NULL).
+    unsafe { syscall3(ctl, id as usize, IPC_RMID, 0) }
 }
 
 /// Opens `path` with `flags` and, if that works, returns what `io` returns
