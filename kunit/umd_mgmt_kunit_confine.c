@@ -372,14 +372,7 @@ static long shm_pages(void)
 /* Kills the handler of @c, for the next request to start another. */
 static int restart(struct confine *c)
 {
-	struct pid *pid = get_pid(c->mgmt.info.tgid);
-	int err;
-
-	if (!pid)
-		return -ESRCH;
-	err = umd_mgmt_kunit_kill(pid);
-	put_pid(pid);
-	return err;
+	return umd_mgmt_kunit_kill_nr(pid_nr(c->mgmt.info.tgid));
 }
 
 /*
