@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -590,32 +591,56 @@ static void umd_mgmt_hostile_uninterruptible(struct kunit *test)
  * A request while the lock of the reply pipe is held, as by a handler
  * stuck inside its write(): the caller never waits for that lock, only
  * for the deadline, and then for the stop, which cannot end the stuck
- * handler at once either.
+ * handler at once either. The lock is held through a file of the test's
+ * own, opened on the pipe as root can through /proc/PID/fd/1, so that the
+ * library's is the last reference to its end: the library's worker drops
+ * it once the lock is free, not delayed_fput, which every kthread's final
+ * fput() goes through and which would wait for the lock meanwhile.
  */
 static void umd_mgmt_hostile_pipe_locked(struct kunit *test)
 {
 	const char *name = "umd_lockpipe_echo";
 	struct hostile *h = test->priv;
+	struct pipe_inode_info *pipe;
+	unsigned int took, flushed;
 	struct pipe_holder p;
 	unsigned long start;
-	unsigned int took;
+	struct file *writer;
+	int err, left, i;
 	u32 value = 2;
-	int err, left;
 
 	KUNIT_ASSERT_EQ(test, load(h, name), 0);
-	KUNIT_ASSERT_EQ(test, hold_pipe(&p, h->mgmt.info.pipe_from_umh), 0);
+	writer = dentry_open(&h->mgmt.info.pipe_from_umh->f_path,
+			     O_WRONLY | O_NONBLOCK, current_cred());
+	KUNIT_ASSERT_FALSE(test, IS_ERR(writer));
+	pipe = writer->private_data;
+	if (hold_pipe(&p, writer)) {
+		fput(writer);
+		KUNIT_FAIL(test, "no pipe holder");
+		return;
+	}
 	start = jiffies;
 	err = umd_mgmt_send_recv(&h->mgmt, &value, sizeof(value), &value,
 				 sizeof(value));
 	took = ms_since(start);
+	start = jiffies;
+	flush_delayed_fput();
+	flushed = ms_since(start);
 	release_pipe(&p);
+	/* The library's end was the pipe's one reader. */
+	for (i = 0; i < 100 && READ_ONCE(pipe->readers); i++)
+		msleep(20);
+	fput(writer);
 	left = umd_mgmt_kunit_wait_gone(name, 2000);
 
-	kunit_info(test, "%s: %d after %u ms, %d left once the lock was free\n",
-		   name, err, took, left);
+	kunit_info(test, "%s: %d after %u ms, delayed fput flushed in %u ms, its reader released %s after the lock was free, %d left\n",
+		   name, err, took, flushed, i < 100 ? "within 2 s" : "not within 2 s", left);
 	KUNIT_EXPECT_EQ(test, err, -ETIMEDOUT);
 	KUNIT_EXPECT_LT(test, took,
 			TIMEOUT_MS + UMD_MGMT_STOP_WAIT_MS + SLACK_MS);
+	/* Had it waited for the lock, it would have until PIPE_HOLD_MS. */
+	KUNIT_EXPECT_LT(test, flushed, SLACK_MS);
+	KUNIT_EXPECT_LT(test, i, 100);
 	KUNIT_EXPECT_EQ(test, left, 0);
 	expect_recovery(test);
 }

@@ -174,7 +174,7 @@ static void umd_mgmt_stress_random_kills(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, s->mgmt.info.wd.mnt);
 	KUNIT_EXPECT_FALSE(test, s->files_overflow);
 	for (i = 0; i < s->nr_files; i++) {
-		if (file_count(s->files[i]) != 1)
+		if (!umd_mgmt_kunit_wait_released(s->files[i], 1000))
 			leaked++;
 		fput(s->files[i]);
 	}

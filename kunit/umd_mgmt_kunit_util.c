@@ -5,6 +5,7 @@
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
@@ -56,6 +57,26 @@ int umd_mgmt_kunit_wait_gone(const char *comm, unsigned int ms)
 		ms -= 20;
 	}
 	return n;
+}
+
+/**
+ * umd_mgmt_kunit_wait_released - wait for a file to have one reference left
+ * @file: a file the caller holds a reference to
+ * @ms: how long to wait at most, in milliseconds
+ *
+ * The library hands a stopped handler's pipes to a worker, which drops its
+ * references to them a little after the stop, or, if the pipe's lock is
+ * held, once it is free.
+ *
+ * Return: whether the caller's reference is the only one left.
+ */
+bool umd_mgmt_kunit_wait_released(struct file *file, unsigned int ms)
+{
+	while (file_count(file) > 1 && ms >= 20) {
+		msleep(20);
+		ms -= 20;
+	}
+	return file_count(file) == 1;
 }
 
 /**

@@ -4,12 +4,14 @@
 
 #include <linux/types.h>
 
+struct file;
 struct pid;
 struct task_struct;
 struct umd_mgmt;
 
 int umd_mgmt_kunit_processes(const char *comm);
 int umd_mgmt_kunit_wait_gone(const char *comm, unsigned int ms);
+bool umd_mgmt_kunit_wait_released(struct file *file, unsigned int ms);
 bool umd_mgmt_kunit_exited(struct pid *pid);
 int umd_mgmt_kunit_kill(struct pid *pid);
 int umd_mgmt_kunit_kill_nr(pid_t nr);
