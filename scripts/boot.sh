@@ -41,8 +41,8 @@ else
 	say "building the C sample modules and the selftest"
 	mkdir -p "$out/selftest"
 	make -s -C "$selftest" LLVM=1 KDIR="$build" OUTPUT="$out/selftest" >&2
-	cp "$out/selftest/umd_mgmt_test" "$out/selftest/umd_seal_test" \
-		"$out/initramfs/bin/"
+	cp "$out/selftest/umd_mgmt_test" "$out/selftest/umd_bounded_test" \
+		"$out/selftest/umd_seal_test" "$out/initramfs/bin/"
 	extmods=("$selftest/sample_umd")
 	init=$TOP/boot/init
 fi
