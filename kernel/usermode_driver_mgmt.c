@@ -7,11 +7,13 @@
  * after it exits, and killed when a request to it fails or takes too long,
  * or when the loader goes away. A handler that keeps failing is left alone
  * for a while. Every wait, for the handler's reply or for its exit, has a
- * time limit, so that no handler can keep the lock.
+ * time limit, so that no handler can keep the lock; a handler that uses the
+ * CPU between requests, where no deadline runs, is stopped.
  */
 #include <linux/jiffies.h>
 #include <linux/kmod.h>
 #include <linux/pid.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
 #include <linux/usermode_driver_mgmt.h>
 
@@ -143,6 +145,71 @@ static bool umd_mgmt_backing_off(struct umd_mgmt *mgmt)
 {
 	return mgmt->failures >= UMD_MGMT_BACKOFF_FAILURES &&
 	       time_before64(get_jiffies_64(), mgmt->backoff_until);
+}
+
+/* The CPU time the handler's threads have used, in nanoseconds. */
+static u64 umd_mgmt_cpu_ns(struct pid *tgid)
+{
+	struct task_cputime times = {};
+	struct task_struct *task;
+
+	task = get_pid_task(tgid, PIDTYPE_TGID);
+	if (task) {
+		thread_group_cputime(task, &times);
+		put_task_struct(task);
+	}
+	return times.sum_exec_runtime;
+}
+
+static void umd_mgmt_watch_idle(struct umd_mgmt *mgmt)
+{
+	queue_delayed_work(system_unbound_wq, &mgmt->idle_watch,
+			   msecs_to_jiffies(UMD_MGMT_IDLE_CHECK_MS));
+}
+
+/*
+ * Between requests a handler has nothing to do, and no deadline bounds it;
+ * a sealed one cannot even be killed or reniced from user space. Looks at
+ * it every UMD_MGMT_IDLE_CHECK_MS while a blob is loaded, and stops it if
+ * it used more than its idle CPU time since the last look, with no request
+ * or start in between. A look that finds the lock taken leaves the handler
+ * to the request's deadline.
+ */
+static void umd_mgmt_idle_watch(struct work_struct *work)
+{
+	struct umd_mgmt *mgmt = container_of(to_delayed_work(work),
+					     struct umd_mgmt, idle_watch);
+	u64 cpu = 0, used, limit;
+	struct pid *tgid;
+
+	if (!mutex_trylock(&mgmt->lock))
+		goto again;
+	if (!mgmt->kmod_loaded) {
+		mutex_unlock(&mgmt->lock);
+		return;
+	}
+
+	tgid = mgmt->info.tgid;
+	if (tgid)
+		cpu = umd_mgmt_cpu_ns(tgid);
+	used = cpu - mgmt->idle_cpu_ns;
+	limit = (u64)(mgmt->idle_cpu_ms ?: UMD_MGMT_DEFAULT_IDLE_CPU_MS) *
+		NSEC_PER_MSEC;
+	if (tgid && mgmt->idle_requests == mgmt->stats.requests &&
+	    mgmt->idle_starts == mgmt->stats.starts && used > limit) {
+		pr_warn("%s: handler %d used %llu ms of CPU between requests, stopping it\n",
+			mgmt->info.driver_name, pid_nr(tgid),
+			div_u64(used, NSEC_PER_MSEC));
+		umd_mgmt_stop(mgmt);
+		umd_mgmt_failed(mgmt);
+		mgmt->stats.idle_stops++;
+	}
+	mgmt->idle_requests = mgmt->stats.requests;
+	mgmt->idle_starts = mgmt->stats.starts;
+	mgmt->idle_cpu_ns = cpu;
+	mutex_unlock(&mgmt->lock);
+again:
+	umd_mgmt_watch_idle(mgmt);
 }
 
 /* Whether @err is the caller's signal, which says nothing of the handler. */
@@ -314,6 +381,11 @@ int umd_mgmt_load(struct umd_mgmt *mgmt, const char *start, const char *end)
 	}
 	mgmt->kmod_loaded = true;
 	mgmt->failures = 0;
+	if (!mgmt->idle_watch_ready) {
+		INIT_DELAYED_WORK(&mgmt->idle_watch, umd_mgmt_idle_watch);
+		mgmt->idle_watch_ready = true;
+	}
+	umd_mgmt_watch_idle(mgmt);
 out:
 	mutex_unlock(&mgmt->lock);
 	return err;
@@ -328,19 +400,27 @@ EXPORT_SYMBOL_GPL(umd_mgmt_load);
  * UMD Handler binary. Later requests bring the UMD Loader in again. Does
  * nothing if no blob is loaded. Waits for a request in progress, which is
  * bounded in time, and for the handler to exit, at most
- * %UMD_MGMT_STOP_WAIT_MS.
+ * %UMD_MGMT_STOP_WAIT_MS, and for a look at an idle handler in progress,
+ * which may stop it.
  *
  * Context: Process context, typically the UMD Loader's module exit. May sleep.
  */
 void umd_mgmt_unload(struct umd_mgmt *mgmt)
 {
+	bool watched;
+
 	mutex_lock(&mgmt->lock);
 	if (mgmt->kmod_loaded) {
 		umd_mgmt_stop(mgmt);
 		umd_unload_blob(&mgmt->info);
 		mgmt->kmod_loaded = false;
 	}
+	watched = mgmt->idle_watch_ready;
 	mutex_unlock(&mgmt->lock);
+
+	/* Not loaded, the watch does not queue itself again. */
+	if (watched)
+		cancel_delayed_work_sync(&mgmt->idle_watch);
 }
 EXPORT_SYMBOL_GPL(umd_mgmt_unload);
 

@@ -645,6 +645,62 @@ static void umd_mgmt_hostile_pipe_locked(struct kunit *test)
 	expect_recovery(test);
 }
 
+/*
+ * A handler that spins on the CPU between requests, where no deadline
+ * runs: the library's watch stops it within two of its looks after the
+ * last request and the stop's wait, as a failure, and the next request
+ * starts a new one. The control, the sample handler idle as long, keeps
+ * running.
+ */
+static void umd_mgmt_hostile_idle_spin(struct kunit *test)
+{
+	const unsigned int bound = 2 * UMD_MGMT_IDLE_CHECK_MS +
+				   UMD_MGMT_STOP_WAIT_MS + SLACK_MS;
+	const char *name = "umd_idle_spin";
+	struct umd_mgmt_stats quiet, spun, after;
+	struct hostile *h = test->priv;
+	int quiet_err, err, next_err, left;
+	u32 value = 5, next = 6;
+	unsigned long start;
+	unsigned int took;
+	pid_t quiet_pid;
+
+	KUNIT_ASSERT_EQ(test, load_good(h), 0);
+	quiet_pid = pid_nr(h->mgmt.info.tgid);
+	quiet_err = checked_request(h, 1);
+	msleep(bound);
+	umd_mgmt_get_stats(&h->mgmt, &quiet);
+	umd_mgmt_unload(&h->mgmt);
+
+	KUNIT_ASSERT_EQ(test, load(h, name), 0);
+	err = umd_mgmt_send_recv(&h->mgmt, &value, sizeof(value), &value,
+				 sizeof(value));
+	start = jiffies;
+	left = umd_mgmt_kunit_wait_gone(name, bound + SLACK_MS);
+	took = ms_since(start);
+	umd_mgmt_get_stats(&h->mgmt, &spun);
+	next_err = umd_mgmt_send_recv(&h->mgmt, &next, sizeof(next), &next,
+				      sizeof(next));
+	umd_mgmt_get_stats(&h->mgmt, &after);
+	umd_mgmt_unload(&h->mgmt);
+
+	kunit_info(test, "control idle %u ms: pid %d -> %d, %llu idle stops; %s: stopped %u ms after its reply, %llu idle stops, restarted: %d\n",
+		   bound, quiet_pid, quiet.pid, quiet.idle_stops, name, took,
+		   spun.idle_stops, next_err);
+	KUNIT_EXPECT_EQ(test, quiet_err, 0);
+	KUNIT_EXPECT_EQ(test, quiet.pid, quiet_pid);
+	KUNIT_EXPECT_EQ(test, quiet.idle_stops, 0);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, value, 5);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	KUNIT_EXPECT_LT(test, took, bound);
+	KUNIT_EXPECT_EQ(test, spun.idle_stops, 1);
+	KUNIT_EXPECT_EQ(test, spun.pid, 0);
+	KUNIT_EXPECT_EQ(test, next_err, 0);
+	KUNIT_EXPECT_EQ(test, next, 6);
+	KUNIT_EXPECT_EQ(test, after.restarts, 1);
+}
+
 /* A post_start that talks to a handler that never answers. */
 static int talking_post_start(struct umd_mgmt *mgmt)
 {
@@ -720,6 +776,7 @@ static struct kunit_case umd_mgmt_hostile_cases[] = {
 	KUNIT_CASE(umd_mgmt_hostile_stopped),
 	KUNIT_CASE_SLOW(umd_mgmt_hostile_uninterruptible),
 	KUNIT_CASE_SLOW(umd_mgmt_hostile_pipe_locked),
+	KUNIT_CASE_SLOW(umd_mgmt_hostile_idle_spin),
 	KUNIT_CASE(umd_mgmt_hostile_post_start_hang),
 	{}
 };

@@ -16,11 +16,19 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/usermode_driver.h>
+#include <linux/workqueue.h>
 
 /* Time a request may take when umd_mgmt.timeout_ms is 0. */
 #define UMD_MGMT_DEFAULT_TIMEOUT_MS	5000
 /* Time a stop waits for the killed handler to exit before going on. */
 #define UMD_MGMT_STOP_WAIT_MS		1000
+/* How often the library looks at a loaded driver's handler between requests. */
+#define UMD_MGMT_IDLE_CHECK_MS		1000
+/*
+ * CPU time a handler may use from one look to the next with no request in
+ * between, when umd_mgmt.idle_cpu_ms is 0.
+ */
+#define UMD_MGMT_DEFAULT_IDLE_CPU_MS	10
 /* User and group a handler runs as when umd_mgmt.uid and .gid are 0. */
 #define UMD_MGMT_DEFAULT_UID		65534
 #define UMD_MGMT_DEFAULT_GID		65534
@@ -54,6 +62,7 @@
  * @starts: handler processes started
  * @restarts: of those, the ones started by a request, after a handler that
  *            exited, was killed or failed
+ * @idle_stops: handlers stopped for using the CPU between requests
  * @last_error: the last error umd_mgmt_send_recv() returned, 0 if none
  * @pid: the running handler's pid in the initial pid namespace, 0 if none
  */
@@ -63,6 +72,7 @@ struct umd_mgmt_stats {
 	u64 timeouts;
 	u64 starts;
 	u64 restarts;
+	u64 idle_stops;
 	int last_error;
 	pid_t pid;
 };
@@ -86,15 +96,26 @@ struct umd_mgmt_stats {
  *         not sealed
  * @uid: the user the handler runs as; 0 means %UMD_MGMT_DEFAULT_UID
  * @gid: the group the handler runs as; 0 means %UMD_MGMT_DEFAULT_GID
+ * @idle_cpu_ms: CPU time, in milliseconds, the handler may use between
+ *               two of the library's looks at it (every
+ *               %UMD_MGMT_IDLE_CHECK_MS) with no request in between; more
+ *               stops it, as a failure. 0 means
+ *               %UMD_MGMT_DEFAULT_IDLE_CPU_MS.
  * @stats: counters, read them with umd_mgmt_get_stats()
  * @failures: consecutive failures, for the back-off
  * @first_failure: when the first of them happened, in jiffies_64
  * @backoff_until: end of the back-off, in jiffies_64, if @failures is at
  *                 least %UMD_MGMT_BACKOFF_FAILURES
+ * @idle_watch: the looks at the handler between requests, while loaded
+ * @idle_watch_ready: whether @idle_watch is initialised
+ * @idle_requests: @stats.requests at the last look
+ * @idle_starts: @stats.starts at the last look
+ * @idle_cpu_ns: the handler's CPU time at the last look
  *
  * Information necessary to manage the UMD during its lifecycle. The manager
  * zero-initialises it, sets @info.driver_name, @kmod and optionally
- * @post_start, @timeout_ms, @flags, @uid and @gid, and initialises @lock.
+ * @post_start, @timeout_ms, @flags, @uid, @gid and @idle_cpu_ms, and
+ * initialises @lock.
  * The fields from @stats on are the library's.
  *
  * @post_start runs with @lock held, after each start. It may exchange
@@ -115,10 +136,16 @@ struct umd_mgmt {
 	unsigned int flags;
 	kuid_t uid;
 	kgid_t gid;
+	unsigned int idle_cpu_ms;
 	struct umd_mgmt_stats stats;
 	unsigned int failures;
 	u64 first_failure;
 	u64 backoff_until;
+	struct delayed_work idle_watch;
+	bool idle_watch_ready;
+	u64 idle_requests;
+	u64 idle_starts;
+	u64 idle_cpu_ns;
 };
 
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,

@@ -154,6 +154,8 @@ pub struct Stats {
     pub starts: u64,
     /// Of those, the ones started by a request after a handler exited, was killed or failed.
     pub restarts: u64,
+    /// Handlers stopped for using the CPU between requests.
+    pub idle_stops: u64,
     /// The last error a request returned.
     pub last_error: Option<Error>,
     /// The running handler's pid in the initial pid namespace, 0 if none runs.
@@ -365,6 +367,7 @@ impl<D: Driver> UmdMgmt<D> {
             timeouts: raw.timeouts,
             starts: raw.starts,
             restarts: raw.restarts,
+            idle_stops: raw.idle_stops,
             last_error: (raw.last_error != 0).then(|| Error::from_errno(raw.last_error)),
             pid: raw.pid,
         }

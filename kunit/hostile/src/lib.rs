@@ -81,6 +81,10 @@ pub enum Mode {
     /// `sized`: answers a request `n` with `n` bytes of [`sized_byte`], in
     /// one write, or with as many as it has room for.
     Sized,
+    /// `spin`: echoes its first request, then spins on the CPU forever,
+    /// with no system call that a filter could refuse, between requests,
+    /// where no deadline runs.
+    Spin,
 }
 
 /// Byte `i` of a `sized` reply.
@@ -111,6 +115,7 @@ impl Mode {
             b"escape" => Mode::Escape,
             b"keyed" => Mode::Keyed,
             b"sized" => Mode::Sized,
+            b"spin" => Mode::Spin,
             _ => Mode::Echo,
         }
     }
@@ -138,6 +143,7 @@ mod tests {
             ("escape", Mode::Escape),
             ("keyed", Mode::Keyed),
             ("sized", Mode::Sized),
+            ("spin", Mode::Spin),
         ] {
             let name = format!("umd_hostile_{suffix}");
             assert_eq!(Mode::from_name(name.as_bytes()), mode, "{name}");

@@ -189,6 +189,10 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                 }
                 write_all(chan, &buf[..len])?;
             }
+            Mode::Spin => {
+                write_all(chan, &request)?;
+                spin_forever();
+            }
             // It never reads: see above.
             Mode::Shrink => {}
         }
@@ -367,6 +371,13 @@ fn pause_forever() -> ! {
     loop {
         // SAFETY: pause takes no arguments.
         unsafe { syscall3(SYS_PAUSE, 0, 0, 0) };
+    }
+}
+
+/// Uses the CPU for as long as it runs, in user mode only.
+fn spin_forever() -> ! {
+    loop {
+        core::hint::spin_loop();
     }
 }
 
