@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of sealed handlers (UMD_MGMT_SEALED), seen from the kernel:
- * a sealed handler's memory is locked and not dumpable, and the library
- * still stops it by its deadline and on unload. That user space cannot
+ * a sealed handler's memory is locked and not dumpable, it cannot fork,
+ * and the library still stops it by its deadline and on unload. That user space cannot
  * reach it is tested from user space, by the selftest umd_seal_test.
  */
 #include <kunit/test.h>
@@ -214,6 +214,51 @@ static void umd_mgmt_seal_stopped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after_unload, 0);
 }
 
+/* The hostile handler's escape attempt that forks (see there). */
+#define ATTEMPT_FORK 4
+
+/* Its result in a handler named @name, or an error of the request. */
+static int attempt_fork(struct seal *s, const char *name, unsigned int flags,
+			s64 *result)
+{
+	u32 id = ATTEMPT_FORK;
+	int err;
+
+	err = load(s, name, flags, true);
+	if (!err)
+		err = umd_mgmt_send_recv(&s->mgmt, &id, sizeof(id), result,
+					 sizeof(*result));
+	umd_mgmt_unload(&s->mgmt);
+	return err;
+}
+
+/*
+ * A sealed handler cannot fork: its child's copy of its memory would not
+ * be locked until the child executed a program. Both handlers run as root
+ * (unconfined), where RLIMIT_NPROC does not stop a fork; the unsealed one
+ * is the control, which forks.
+ */
+static void umd_mgmt_seal_no_fork(struct kunit *test)
+{
+	struct seal *s = test->priv;
+	s64 sealed = 0, control = 0;
+	int err1, err2;
+
+	if (!IS_ENABLED(CONFIG_SECURITY_UMD_SEAL))
+		kunit_skip(test, "no umd_seal LSM in this kernel");
+
+	err1 = attempt_fork(s, "umd_seal_fork_escape",
+			    UMD_MGMT_SEALED | UMD_MGMT_UNCONFINED, &sealed);
+	err2 = attempt_fork(s, "umd_unsealed_fork_escape", UMD_MGMT_UNCONFINED,
+			    &control);
+
+	kunit_info(test, "fork: sealed %lld, unsealed %lld\n", sealed, control);
+	KUNIT_EXPECT_EQ(test, err1, 0);
+	KUNIT_EXPECT_EQ(test, sealed, -EPERM);
+	KUNIT_EXPECT_EQ(test, err2, 0);
+	KUNIT_EXPECT_GT(test, control, 0);
+}
+
 static int seal_init(struct kunit *test)
 {
 	struct seal *s;
@@ -243,6 +288,7 @@ static struct kunit_case umd_mgmt_seal_cases[] = {
 	KUNIT_CASE(umd_mgmt_seal_memory),
 	KUNIT_CASE(umd_mgmt_seal_unconfined),
 	KUNIT_CASE(umd_mgmt_seal_stopped),
+	KUNIT_CASE(umd_mgmt_seal_no_fork),
 	{}
 };
 

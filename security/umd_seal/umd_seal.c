@@ -85,10 +85,20 @@ static int umd_seal_ptrace_traceme(struct task_struct *parent)
 	return umd_seal_task(current)->sealed ? -EPERM : 0;
 }
 
+/*
+ * A sealed task's threads and vfork() children share its locked memory, and
+ * are sealed too. A forked child's copy of that memory is not locked
+ * (dup_mmap() clears VM_LOCKED) until it executes a program, and could
+ * reach swap meanwhile: a sealed task cannot fork.
+ */
 static int umd_seal_task_alloc(struct task_struct *task,
 			       unsigned long clone_flags)
 {
-	umd_seal_task(task)->sealed = umd_seal_task(current)->sealed;
+	bool sealed = umd_seal_task(current)->sealed;
+
+	if (sealed && !(clone_flags & CLONE_VM))
+		return -EPERM;
+	umd_seal_task(task)->sealed = sealed;
 	return 0;
 }
 
@@ -233,7 +243,8 @@ static void umd_seal_bprm_committed_creds(const struct linux_binprm *bprm)
  * it, access it through /proc or process_vm_readv() and the like, signal
  * it, change its priority, affinity or resource limits, or open perf
  * events on it; each program it executes has all of its memory locked,
- * is not dumpable and has RLIMIT_CORE 0. Its children are sealed too.
+ * is not dumpable and has RLIMIT_CORE 0. It cannot fork; its threads and
+ * vfork() children are sealed too.
  * Nothing unseals a task.
  *
  * Context: Process context, in the driver's process before its exec
