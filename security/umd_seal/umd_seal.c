@@ -244,7 +244,8 @@ static void umd_seal_bprm_committed_creds(const struct linux_binprm *bprm)
  * it, change its priority, affinity or resource limits, or open perf
  * events on it; each program it executes has all of its memory locked,
  * is not dumpable and has RLIMIT_CORE 0. It cannot fork; its threads and
- * vfork() children are sealed too.
+ * vfork() children are sealed too. User space cannot move it out of the
+ * cgroups it started in.
  * Nothing unseals a task.
  *
  * Context: Process context, in the driver's process before its exec
@@ -274,6 +275,14 @@ int umd_seal_current(void)
 		err = -EPERM;
 	up_write(&current->signal->exec_update_lock);
 	mutex_unlock(&current->signal->cred_guard_mutex);
+#ifdef CONFIG_CGROUPS
+	/*
+	 * Keep it where the kworker that started it runs, which user space
+	 * cannot move: in the root cgroups, where only the whole system can
+	 * be frozen, killed, throttled or limited. As for kthreadd.
+	 */
+	current->no_cgroup_migration = 1;
+#endif
 	return err;
 }
 
