@@ -5,8 +5,12 @@
  * sealed handler (sample_umd) and against its unsealed control
  * (sample_unsealed), the same handler binary. With umd_seal.enforce=Y the
  * sealed one must refuse every attempt and the control allow it; with N,
- * both must allow it. Either way the library must still stop a sealed
- * handler, on a timeout and on unload.
+ * both must allow it. A sealed handler cannot be moved out of the root
+ * cgroup, so what a cgroup does to a handler (freeze, cgroup.kill) is
+ * shown on the handler that can be moved: the sealed one with enforce=N,
+ * else the control. New handlers must start in the root cgroup, with every
+ * kernel thread root can move moved out of it. Either way the
+ * library must still stop a sealed handler on unload.
  *
  * Needs the sample_mgr module loaded; sample_loader must be loadable by
  * modprobe. Each attempt leaves the control usable: it writes back what it
@@ -18,12 +22,14 @@
 #include <linux/ioprio.h>
 #include <linux/kcmp.h>
 #include <linux/perf_event.h>
+#include <linux/sched/types.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -40,6 +46,8 @@
 #define ENFORCE "/sys/module/umd_seal/parameters/enforce"
 #define CGROUP_ROOT "/sys/fs/cgroup"
 #define CGROUP CGROUP_ROOT "/umd_seal_test"
+/* Its path in the hierarchy, as /proc/PID/cgroup shows it. */
+#define CGROUP_NAME (&CGROUP[sizeof(CGROUP_ROOT) - 1])
 
 /* An attempt that could not be made: never a pass. */
 #define SETUP_FAILED (-1)
@@ -185,10 +193,6 @@ static unsigned long first_mapping(pid_t pid)
 	return start;
 }
 
-/*
- * process_vm_writev() is checked the same way (PTRACE_MODE_ATTACH_REALCREDS)
- * and would corrupt the control: only reads are tried.
- */
 static int try_vm_readv(pid_t pid)
 {
 	unsigned long addr = first_mapping(pid);
@@ -205,6 +209,122 @@ static int try_vm_readv(pid_t pid)
 	remote.iov_base = (void *)addr;
 	remote.iov_len = sizeof(buf);
 	return process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+}
+
+/* A writable mapping of @pid's: its start, 0 if its maps cannot be read. */
+static unsigned long writable_mapping(pid_t pid)
+{
+	char path[64], line[512], perms[8];
+	unsigned long start = 0, addr;
+	FILE *f;
+
+	proc_path(path, sizeof(path), pid, "maps");
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!start && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%*x %7s", &addr, perms) == 2 &&
+		    perms[1] == 'w')
+			start = addr;
+	fclose(f);
+	return start;
+}
+
+/* Writes back the bytes it read, which the idle control does not change. */
+static int try_vm_writev(pid_t pid)
+{
+	unsigned long addr = writable_mapping(control);
+	struct iovec local, remote;
+	char buf[16];
+
+	if (!addr)
+		return SETUP_FAILED;
+	local.iov_base = buf;
+	local.iov_len = sizeof(buf);
+	remote.iov_base = (void *)addr;
+	remote.iov_len = sizeof(buf);
+	/* Read from the control, so that the sealed one's refusal is the write's. */
+	if (process_vm_readv(control, &local, 1, &remote, 1, 0) < 0)
+		return SETUP_FAILED;
+	return process_vm_writev(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+}
+
+/* Pages a page of the handler out: harmless to the control. */
+static int try_madvise_pageout(pid_t pid)
+{
+	unsigned long addr = writable_mapping(control);
+	struct iovec range = { .iov_base = (void *)addr, .iov_len = 4096 };
+	int pidfd, err = 0;
+
+	if (!addr)
+		return SETUP_FAILED;
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return SETUP_FAILED;
+	if (syscall(SYS_process_madvise, pidfd, &range, 1, MADV_PAGEOUT, 0) < 0)
+		err = errno;
+	close(pidfd);
+	return err;
+}
+
+static int try_task_mem(pid_t pid)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "task/%d/mem", pid);
+	return try_open(pid, name, O_RDWR);
+}
+
+static int try_pagemap(pid_t pid)
+{
+	return try_read(pid, "pagemap");
+}
+
+/* Clears the referenced bits of the control's pages: harmless. */
+static int try_clear_refs(pid_t pid)
+{
+	char path[64];
+	int fd, err = 0;
+
+	proc_path(path, sizeof(path), pid, "clear_refs");
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, "1", 1) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Joins the handler's UTS namespace, in a child that then exits. */
+static int try_setns(pid_t pid)
+{
+	char path[64];
+	int fd, status;
+	pid_t child;
+
+	proc_path(path, sizeof(path), pid, "ns/uts");
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	child = fork();
+	if (!child)
+		_exit(setns(fd, CLONE_NEWUTS) ? errno : 0);
+	close(fd);
+	if (child < 0 || waitpid(child, &status, 0) != child ||
+	    !WIFEXITED(status))
+		return SETUP_FAILED;
+	return WEXITSTATUS(status);
+}
+
+/* Sets the attributes it reads, which may be read. */
+static int try_sched_setattr(pid_t pid)
+{
+	struct sched_attr attr;
+
+	if (syscall(SYS_sched_getattr, pid, &attr, sizeof(attr), 0))
+		return SETUP_FAILED;
+	return syscall(SYS_sched_setattr, pid, &attr, 0) ? errno : 0;
 }
 
 /* Only the fd is refused: pidfd_open() must work on a sealed handler. */
@@ -357,13 +477,31 @@ static int try_oom_score_adj(pid_t pid)
 	return err;
 }
 
+/* Move @pid into the test cgroup, and back to the root if that worked. */
+static int try_cgroup_move(pid_t pid)
+{
+	char val[32];
+	int err;
+
+	snprintf(val, sizeof(val), "%d", pid);
+	err = write_file(CGROUP "/cgroup.procs", val);
+	if (!err && write_file(CGROUP_ROOT "/cgroup.procs", val))
+		return SETUP_FAILED;
+	return err;
+}
+
+/* Refused with EPERM or EACCES, unless @refusal names another errno. */
 static const struct access {
 	const char *name;
 	int (*try)(pid_t pid);
+	int refusal;
 } accesses[] = {
 	{ "ptrace(PTRACE_ATTACH)", try_ptrace_attach },
 	{ "ptrace(PTRACE_SEIZE)", try_ptrace_seize },
 	{ "open /proc/PID/mem O_RDWR", try_mem },
+	{ "open /proc/PID/task/TID/mem", try_task_mem },
+	{ "read /proc/PID/pagemap", try_pagemap },
+	{ "write /proc/PID/clear_refs", try_clear_refs },
 	{ "read /proc/PID/environ", try_environ },
 	{ "read /proc/PID/maps", try_maps },
 	{ "open /proc/PID/fd/1 O_WRONLY", try_fd_write },
@@ -372,6 +510,9 @@ static const struct access {
 	{ "readlink /proc/PID/root", try_root },
 	{ "readlink /proc/PID/exe", try_exe },
 	{ "process_vm_readv()", try_vm_readv },
+	{ "process_vm_writev()", try_vm_writev },
+	{ "process_madvise(MADV_PAGEOUT)", try_madvise_pageout },
+	{ "setns() to /proc/PID/ns/uts", try_setns },
 	{ "pidfd_getfd()", try_pidfd_getfd },
 	{ "kcmp(KCMP_VM)", try_kcmp },
 	{ "perf_event_open(TASK_CLOCK)", try_perf_event },
@@ -381,10 +522,13 @@ static const struct access {
 	{ "pidfd_send_signal(0)", try_pidfd_signal },
 	{ "setpriority()", try_setpriority },
 	{ "sched_setscheduler()", try_setscheduler },
+	{ "sched_setattr()", try_sched_setattr },
 	{ "sched_setaffinity()", try_setaffinity },
 	{ "ioprio_set()", try_ioprio },
 	{ "prlimit(RLIMIT_NOFILE) set", try_prlimit },
 	{ "write /proc/PID/oom_score_adj", try_oom_score_adj },
+	/* The cgroup core's answer for a task user space may not move. */
+	{ "write PID to cgroup.procs", try_cgroup_move, EINVAL },
 };
 
 static void test_access(const struct access *a)
@@ -395,7 +539,9 @@ static void test_access(const struct access *a)
 
 	ksft_print_msg("seal: %-30s sealed: %-7s unsealed: %s\n", a->name,
 		       err_name(on_sealed), err_name(on_control));
-	if (enforce)
+	if (enforce && a->refusal)
+		ok = on_sealed == a->refusal && !on_control;
+	else if (enforce)
 		ok = (on_sealed == EPERM || on_sealed == EACCES) && !on_control;
 	else
 		ok = !on_sealed && !on_control;
@@ -562,18 +708,9 @@ static bool cgroup2_mounted(void)
 	return found;
 }
 
-/*
- * Moving a task between cgroups is not sealed: freeze the sealed handler,
- * so that it cannot answer, and the library must kill it at its timeout.
- */
-static void test_timeout(void)
+/* The test cgroup, made once: the access table moves handlers into it. */
+static void setup_cgroup(void)
 {
-	pid_t old = sealed;
-	bool moved, frozen, gone;
-	int err, err_moved, i;
-	long long start, took;
-	char val[32];
-
 	if (!cgroup2_mounted()) {
 		mkdir(CGROUP_ROOT, 0755);
 		if (mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
@@ -581,34 +718,243 @@ static void test_timeout(void)
 	}
 	if (mkdir(CGROUP, 0755) && errno != EEXIST)
 		ksft_print_msg("mkdir %s: %s\n", CGROUP, strerror(errno));
-	snprintf(val, sizeof(val), "%d", old);
-	err_moved = write_file(CGROUP "/cgroup.procs", val);
+}
+
+/* A killed handler may take a moment to leave the cgroup. */
+static void remove_cgroup(void)
+{
+	int i;
+
+	for (i = 0; i < 100 && rmdir(CGROUP) && errno == EBUSY; i++)
+		usleep(10000);
+}
+
+/*
+ * What a cgroup does to a handler in it is done without the LSM's hooks,
+ * so a sealed handler cannot be moved into one (see the access table).
+ * The handler these tests can reach: the sealed one with enforce=N, else
+ * the control.
+ */
+struct victim {
+	pid_t *pid;
+	const char *file, *comm, *name;
+};
+
+static struct victim victim(void)
+{
+	if (enforce)
+		return (struct victim){ &control, UNSEALED_FILE, UNSEALED_COMM,
+					"unsealed" };
+	return (struct victim){ &sealed, SAMPLE_FILE, SAMPLE_COMM, "sealed" };
+}
+
+/* Move @pid into the test cgroup: 0 or the errno. */
+static int move_in(pid_t pid)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%d", pid);
+	return write_file(CGROUP "/cgroup.procs", val);
+}
+
+/*
+ * A frozen handler cannot answer, and the library must kill it at its
+ * timeout and start another with the next request.
+ */
+static void test_timeout(void)
+{
+	struct victim v = victim();
+	pid_t old = *v.pid;
+	bool moved, frozen, gone;
+	long long start, took;
+	int err, err_moved;
+
+	err_moved = move_in(old);
 	moved = !err_moved;
-	ksft_print_msg("seal: move sealed handler pid %d into a cgroup: %s\n",
-		       old, err_name(err_moved));
+	ksft_print_msg("seal: move %s handler pid %d into a cgroup: %s\n",
+		       v.name, old, err_name(err_moved));
 	frozen = moved && !write_file(CGROUP "/cgroup.freeze", "1") &&
 		 wait_frozen();
 	ksft_print_msg("seal: cgroup frozen: %s\n", frozen ? "yes" : "no");
 
 	start = now_us();
-	err = frozen ? write_value(SAMPLE_FILE, "1") : SETUP_FAILED;
+	err = frozen ? write_value(v.file, "1") : SETUP_FAILED;
 	took = (now_us() - start) / 1000;
 	gone = wait_gone(old, 5000);
-	ksft_print_msg("seal: request to the frozen sealed handler: %s after %lld ms, pid %d %s\n",
-		       err_name(err), took, old, gone ? "gone" : "still there");
+	ksft_print_msg("seal: request to the frozen %s handler: %s after %lld ms, pid %d %s\n",
+		       v.name, err_name(err), took, old,
+		       gone ? "gone" : "still there");
 
 	write_file(CGROUP "/cgroup.freeze", "0");
-	/* The killed handler may take a moment to leave the cgroup. */
-	for (i = 0; i < 100 && rmdir(CGROUP) && errno == EBUSY; i++)
-		usleep(10000);
+	*v.pid = 0;
+	if (!write_value(v.file, "1"))
+		*v.pid = handler_pid(v.comm);
+	ksft_print_msg("seal: %s handler restarted as pid %d\n", v.name,
+		       *v.pid);
+	ksft_test_result(frozen && err == ETIMEDOUT && gone && *v.pid > 0 &&
+			 *v.pid != old,
+			 "the library's timeout stops a frozen %s handler\n",
+			 v.name);
+}
 
-	sealed = 0;
-	if (!write_value(SAMPLE_FILE, "1"))
-		sealed = handler_pid(SAMPLE_COMM);
-	ksft_print_msg("seal: sealed handler restarted as pid %d\n", sealed);
-	ksft_test_result(frozen && err == ETIMEDOUT && gone && sealed > 0 &&
-			 sealed != old,
-			 "the library's timeout stops a frozen sealed handler\n");
+/*
+ * cgroup.kill is a SIGKILL the kernel sends, which no LSM hook sees: it
+ * reaches only a handler that could be moved out of the root cgroup, which
+ * has no cgroup.kill. The library restarts the handler.
+ */
+static void test_cgroup_kill(void)
+{
+	struct victim v = victim();
+	pid_t old = *v.pid;
+	int err_moved, err = SETUP_FAILED;
+	bool gone = false;
+
+	err_moved = move_in(old);
+	if (!err_moved)
+		err = write_file(CGROUP "/cgroup.kill", "1");
+	gone = !err && wait_gone(old, 5000);
+	ksft_print_msg("seal: cgroup.kill of the %s handler pid %d: move %s, kill %s, %s\n",
+		       v.name, old, err_name(err_moved), err_name(err),
+		       gone ? "gone" : "still there");
+	*v.pid = restart(old, v.file, v.comm);
+	ksft_test_result(gone && *v.pid > 0 && *v.pid != old,
+			 "cgroup.kill kills the %s handler, which is restarted\n",
+			 v.name);
+}
+
+/* The cgroup path of @pid in the unified hierarchy, "" if unknown. */
+static void cgroup_of(pid_t pid, char *buf, size_t size)
+{
+	char path[64], line[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	proc_path(path, sizeof(path), pid, "cgroup");
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3))
+			snprintf(buf, size, "%.*s", (int)strcspn(line + 3, "\n"),
+				 line + 3);
+	fclose(f);
+}
+
+/*
+ * Move every kernel thread user space may move (unbound kworkers among
+ * them) into @dst, by the pids in @from's cgroup.procs that are kernel
+ * threads; returns how many moved.
+ */
+static int move_kthreads(const char *from, const char *dst)
+{
+	char path[300], line[32], stat[512], *state;
+	int moved = 0;
+	FILE *procs, *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", from);
+	procs = fopen(path, "r");
+	if (!procs)
+		return 0;
+	while (fgets(line, sizeof(line), procs)) {
+		pid_t pid = atoi(line);
+		unsigned int flags = 0;
+
+		proc_path(path, sizeof(path), pid, "stat");
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(stat, sizeof(stat), f))
+			stat[0] = '\0';
+		fclose(f);
+		state = strrchr(stat, ')');
+		/* Field 9, the flags; PF_KTHREAD is 0x00200000. */
+		if (!state || sscanf(state + 2, "%*c %*d %*d %*d %*d %*d %u",
+				     &flags) != 1 || !(flags & 0x00200000))
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dst);
+		line[strcspn(line, "\n")] = '\0';
+		if (!write_file(path, line))
+			moved++;
+	}
+	fclose(procs);
+	return moved;
+}
+
+/*
+ * A handler is born in the cgroup of the kworker that starts it, which
+ * user space cannot move (workqueue workers are bound): in the root
+ * cgroup, also with every kernel thread that root can move moved out.
+ */
+static void test_born_in_root(void)
+{
+	char where_sealed[256], where_control[256];
+	int moved, back;
+	bool ok;
+
+	moved = move_kthreads(CGROUP_ROOT, CGROUP);
+	ok = !syscall(SYS_delete_module, LOADER, O_NONBLOCK) &&
+	     wait_gone(sealed, 5000) && wait_gone(control, 5000) &&
+	     !write_value(SAMPLE_FILE, "0") &&
+	     !write_value(UNSEALED_FILE, "0");
+	sealed = handler_pid(SAMPLE_COMM);
+	control = handler_pid(UNSEALED_COMM);
+	cgroup_of(sealed, where_sealed, sizeof(where_sealed));
+	cgroup_of(control, where_control, sizeof(where_control));
+	back = move_kthreads(CGROUP, CGROUP_ROOT);
+	ksft_print_msg("seal: %d kernel threads moved to %s (%d back); new handlers in: %s, %s\n",
+		       moved, CGROUP_NAME, back, where_sealed, where_control);
+	ok = ok && moved > 0 && sealed > 0 && control > 0 &&
+	     !strcmp(where_sealed, "/") && !strcmp(where_control, "/");
+	ksft_test_result(ok, "new handlers start in the root cgroup\n");
+}
+
+/*
+ * Set the oom_score_adj of every process but @keep to @val; with "-1000"
+ * the OOM killer never chooses them. Returns how many were set.
+ */
+static int set_oom_score_adj_but(pid_t keep, const char *val)
+{
+	char path[300];
+	struct dirent *d;
+	DIR *proc;
+	int n = 0;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while ((d = readdir(proc))) {
+		if (!isdigit(d->d_name[0]) || atoi(d->d_name) == keep)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/oom_score_adj", d->d_name);
+		if (!write_file(path, val))
+			n++;
+	}
+	closedir(proc);
+	return n;
+}
+
+/*
+ * The OOM killer's SIGKILL comes from the kernel, and reaches a sealed
+ * handler as it reaches any process. With every other process spared,
+ * SysRq f has the OOM killer choose the sealed handler; the library starts
+ * another with the next request.
+ */
+static void test_oom_kill(void)
+{
+	pid_t old = sealed;
+	int spared, err;
+	bool gone;
+
+	spared = set_oom_score_adj_but(old, "-1000");
+	err = write_file("/proc/sysrq-trigger", "f");
+	gone = !err && wait_gone(old, 5000);
+	set_oom_score_adj_but(old, "0");
+	sealed = restart(old, SAMPLE_FILE, SAMPLE_COMM);
+	ksft_print_msg("seal: SysRq f, %d spared: %s, sealed pid %d %s, restarted as %d\n",
+		       spared, err_name(err), old, gone ? "killed" : "alive",
+		       sealed);
+	ksft_test_result(gone && sealed > 0 && sealed != old,
+			 "the OOM killer kills the sealed handler, which is restarted\n");
 }
 
 static void test_unload(void)
@@ -653,7 +999,8 @@ int main(void)
 		ksft_exit_skip("sample files missing: load sample_mgr\n");
 	enforce = read_enforce();
 	ksft_print_msg("seal: enforce=%c\n", enforce ? 'Y' : 'N');
-	ksft_set_plan(ARRAY_SIZE(accesses) + 5);
+	ksft_set_plan(ARRAY_SIZE(accesses) + 8);
+	setup_cgroup();
 
 	if (write_value(SAMPLE_FILE, "0") || write_value(UNSEALED_FILE, "0"))
 		ksft_exit_fail_msg("the sample's handlers do not start\n");
@@ -670,6 +1017,10 @@ int main(void)
 	test_memory();
 	test_still_answers();
 	test_timeout();
+	test_cgroup_kill();
+	test_born_in_root();
+	remove_cgroup();
+	test_oom_kill();
 	test_unload();
 
 	ksft_finished();
