@@ -26,9 +26,10 @@
 #define UMD_MGMT_IDLE_CHECK_MS		1000
 /*
  * CPU time a handler may use from one look to the next with no request in
- * between, when umd_mgmt.idle_cpu_ms is 0.
+ * between, when umd_mgmt.idle_cpu_ms is 0: a tenth of the time between
+ * looks, room for the work a handler does after its start.
  */
-#define UMD_MGMT_DEFAULT_IDLE_CPU_MS	10
+#define UMD_MGMT_DEFAULT_IDLE_CPU_MS	100
 /* User and group a handler runs as when umd_mgmt.uid and .gid are 0. */
 #define UMD_MGMT_DEFAULT_UID		65534
 #define UMD_MGMT_DEFAULT_GID		65534
