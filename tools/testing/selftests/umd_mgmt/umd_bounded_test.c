@@ -229,19 +229,32 @@ static void report(const char *what, struct timed t, long long bound_ms)
 		       t.rescued ? ", back only once the test freed it" : "");
 }
 
-static void test_request_pipe_held(void)
+/*
+ * @call made while a holder holds the mutex of the control's reply pipe;
+ * @gone says whether the handler was gone once the holder let go.
+ */
+static struct timed call_pipe_held(int (*call)(const void *),
+				   const void *arg, bool *gone)
 {
-	long long bound = TIMEOUT_MS + STOP_WAIT_MS + SLACK_MS;
 	pid_t handler = control_running(), holder = 0;
 	struct timed t = { .err = -1 };
-	bool gone;
 
 	if (handler)
 		holder = hold_reply_pipe(handler);
 	if (holder)
-		t = timed_call(call_request, "1", kill_holder, &holder);
+		t = timed_call(call, arg, kill_holder, &holder);
 	kill_holder(&holder);
-	gone = handler && wait_gone(handler, 5000);
+	*gone = handler && wait_gone(handler, 5000);
+	return t;
+}
+
+static void test_request_pipe_held(void)
+{
+	long long bound = TIMEOUT_MS + STOP_WAIT_MS + SLACK_MS;
+	struct timed t;
+	bool gone;
+
+	t = call_pipe_held(call_request, "1", &gone);
 	report("request, reply pipe's mutex held by root", t, bound);
 	/*
 	 * pipe_write() adds the holder's buffer before it copies into it, so
@@ -259,16 +272,10 @@ static void test_request_pipe_held(void)
 static void test_unload_pipe_held(void)
 {
 	long long bound = STOP_WAIT_MS + SLACK_MS;
-	pid_t handler = control_running(), holder = 0;
-	struct timed t = { .err = -1 };
+	struct timed t;
 	bool gone;
 
-	if (handler)
-		holder = hold_reply_pipe(handler);
-	if (holder)
-		t = timed_call(call_unload, NULL, kill_holder, &holder);
-	kill_holder(&holder);
-	gone = handler && wait_gone(handler, 5000);
+	t = call_pipe_held(call_unload, NULL, &gone);
 	report("rmmod " LOADER ", reply pipe's mutex held by root", t, bound);
 	ksft_test_result(!t.err && !t.rescued && t.ms < bound && gone &&
 			 control_recovers(),

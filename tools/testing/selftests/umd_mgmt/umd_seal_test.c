@@ -176,43 +176,11 @@ static int try_exe(pid_t pid)
 	return try_readlink(pid, "exe");
 }
 
-/* The start of @pid's first mapping, 0 if its maps cannot be read. */
-static unsigned long first_mapping(pid_t pid)
-{
-	unsigned long start = 0;
-	char path[64];
-	FILE *f;
-
-	proc_path(path, sizeof(path), pid, "maps");
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lx-", &start) != 1)
-		start = 0;
-	fclose(f);
-	return start;
-}
-
-static int try_vm_readv(pid_t pid)
-{
-	unsigned long addr = first_mapping(pid);
-	struct iovec local, remote;
-	char buf[16];
-
-	/* A sealed handler's maps are refused: the same binary maps there. */
-	if (!addr)
-		addr = first_mapping(control);
-	if (!addr)
-		return SETUP_FAILED;
-	local.iov_base = buf;
-	local.iov_len = sizeof(buf);
-	remote.iov_base = (void *)addr;
-	remote.iov_len = sizeof(buf);
-	return process_vm_readv(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
-}
-
-/* A writable mapping of @pid's: its start, 0 if its maps cannot be read. */
-static unsigned long writable_mapping(pid_t pid)
+/*
+ * The start of @pid's first mapping, or of its first writable one: 0 if its
+ * maps cannot be read.
+ */
+static unsigned long mapping(pid_t pid, bool writable)
 {
 	char path[64], line[512], perms[8];
 	unsigned long start = 0, addr;
@@ -224,18 +192,24 @@ static unsigned long writable_mapping(pid_t pid)
 		return 0;
 	while (!start && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%lx-%*x %7s", &addr, perms) == 2 &&
-		    perms[1] == 'w')
+		    (!writable || perms[1] == 'w'))
 			start = addr;
 	fclose(f);
 	return start;
 }
 
-/* Writes back the bytes it read, which the idle control does not change. */
-static int try_vm_writev(pid_t pid)
+/*
+ * Reads 16 bytes of the control's at its first (writable) mapping and, if
+ * @write, writes them back into @pid's, at the same address: a sealed
+ * handler's maps are refused, and the same binary maps there. The idle
+ * control does not change those bytes meanwhile.
+ */
+static int try_vm_rw(pid_t pid, bool write)
 {
-	unsigned long addr = writable_mapping(control);
+	unsigned long addr = mapping(control, write);
 	struct iovec local, remote;
 	char buf[16];
+	ssize_t n;
 
 	if (!addr)
 		return SETUP_FAILED;
@@ -243,16 +217,29 @@ static int try_vm_writev(pid_t pid)
 	local.iov_len = sizeof(buf);
 	remote.iov_base = (void *)addr;
 	remote.iov_len = sizeof(buf);
-	/* Read from the control, so that the sealed one's refusal is the write's. */
-	if (process_vm_readv(control, &local, 1, &remote, 1, 0) < 0)
+	if (write && process_vm_readv(control, &local, 1, &remote, 1, 0) < 0)
 		return SETUP_FAILED;
-	return process_vm_writev(pid, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+	if (write)
+		n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+	else
+		n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	return n < 0 ? errno : 0;
+}
+
+static int try_vm_readv(pid_t pid)
+{
+	return try_vm_rw(pid, false);
+}
+
+static int try_vm_writev(pid_t pid)
+{
+	return try_vm_rw(pid, true);
 }
 
 /* Pages a page of the handler out: harmless to the control. */
 static int try_madvise_pageout(pid_t pid)
 {
-	unsigned long addr = writable_mapping(control);
+	unsigned long addr = mapping(control, true);
 	struct iovec range = { .iov_base = (void *)addr, .iov_len = 4096 };
 	int pidfd, err = 0;
 
