@@ -29,6 +29,22 @@
 #define UNSEALED_COMM "sample_unsealed"
 #define LOADER "sample_loader"
 
+/* An attempt or a call that could not be made: never a pass. */
+#define SETUP_FAILED (-1)
+
+/* "ok", the errno's name, or "setup-failed". */
+static inline const char *err_name(int err)
+{
+	const char *name;
+
+	if (!err)
+		return "ok";
+	if (err == SETUP_FAILED)
+		return "setup-failed";
+	name = strerrorname_np(err);
+	return name ? name : "E?";
+}
+
 static long long now_us(void)
 {
 	struct timespec ts;

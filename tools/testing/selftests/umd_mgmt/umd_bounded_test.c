@@ -54,7 +54,7 @@
 
 struct timed {
 	long long ms;	/* from the call to the caller's exit */
-	int err;	/* its errno, or 0 */
+	int err;	/* its errno, 0, or SETUP_FAILED */
 	bool rescued;	/* whether the test had to free it */
 };
 
@@ -76,7 +76,7 @@ static int call_unload(const void *arg)
 static struct timed timed_call(int (*call)(const void *), const void *arg,
 			       void (*rescue)(void *), void *ctx)
 {
-	struct timed t = { .err = -1 };
+	struct timed t = { .err = SETUP_FAILED };
 	long long start = now_us();
 	int status;
 	pid_t pid;
@@ -94,15 +94,8 @@ static struct timed timed_call(int (*call)(const void *), const void *arg,
 		usleep(5000);
 	}
 	t.ms = (now_us() - start) / 1000;
-	t.err = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	t.err = WIFEXITED(status) ? WEXITSTATUS(status) : SETUP_FAILED;
 	return t;
-}
-
-static const char *err_name(int err)
-{
-	const char *name = err > 0 ? strerrorname_np(err) : NULL;
-
-	return !err ? "ok" : name ? name : "E?";
 }
 
 /* Start the control's handler if it is not running; its pid, or 0. */
@@ -237,7 +230,7 @@ static struct timed call_pipe_held(int (*call)(const void *),
 				   const void *arg, bool *gone)
 {
 	pid_t handler = control_running(), holder = 0;
-	struct timed t = { .err = -1 };
+	struct timed t = { .err = SETUP_FAILED };
 
 	if (handler)
 		holder = hold_reply_pipe(handler);
@@ -412,9 +405,9 @@ static void test_fanotify(const char *what, int (*call)(const void *),
 			  const void *arg, long long bound)
 {
 	pid_t handler = control_running();
-	struct timed t = { .err = -1 };
+	struct timed t = { .err = SETUP_FAILED };
 	struct listener l = { .fd = -1 };
-	int err = -1;
+	int err = SETUP_FAILED;
 
 	if (handler && new_listener(&l))
 		err = listen_on_pipes(&l, handler);

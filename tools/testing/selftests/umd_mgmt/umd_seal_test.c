@@ -49,23 +49,8 @@
 /* Its path in the hierarchy, as /proc/PID/cgroup shows it. */
 #define CGROUP_NAME (&CGROUP[sizeof(CGROUP_ROOT) - 1])
 
-/* An attempt that could not be made: never a pass. */
-#define SETUP_FAILED (-1)
-
 static bool enforce;
 static pid_t sealed, control;
-
-static const char *err_name(int err)
-{
-	const char *name;
-
-	if (!err)
-		return "ok";
-	if (err == SETUP_FAILED)
-		return "setup-failed";
-	name = strerrorname_np(err);
-	return name ? name : "E?";
-}
 
 static void proc_path(char *buf, size_t size, pid_t pid, const char *name)
 {
@@ -464,15 +449,22 @@ static int try_oom_score_adj(pid_t pid)
 	return err;
 }
 
+/* Move @pid into the cgroup @dir: 0 or the errno. */
+static int move_to(const char *dir, pid_t pid)
+{
+	char path[300], val[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(val, sizeof(val), "%d", pid);
+	return write_file(path, val);
+}
+
 /* Move @pid into the test cgroup, and back to the root if that worked. */
 static int try_cgroup_move(pid_t pid)
 {
-	char val[32];
-	int err;
+	int err = move_to(CGROUP, pid);
 
-	snprintf(val, sizeof(val), "%d", pid);
-	err = write_file(CGROUP "/cgroup.procs", val);
-	if (!err && write_file(CGROUP_ROOT "/cgroup.procs", val))
+	if (!err && move_to(CGROUP_ROOT, pid))
 		return SETUP_FAILED;
 	return err;
 }
@@ -735,15 +727,6 @@ static struct victim victim(void)
 	return (struct victim){ &sealed, SAMPLE_FILE, SAMPLE_COMM, "sealed" };
 }
 
-/* Move @pid into the test cgroup: 0 or the errno. */
-static int move_in(pid_t pid)
-{
-	char val[32];
-
-	snprintf(val, sizeof(val), "%d", pid);
-	return write_file(CGROUP "/cgroup.procs", val);
-}
-
 /*
  * A frozen handler cannot answer, and the library must kill it at its
  * timeout and start another with the next request.
@@ -756,7 +739,7 @@ static void test_timeout(void)
 	long long start, took;
 	int err, err_moved;
 
-	err_moved = move_in(old);
+	err_moved = move_to(CGROUP, old);
 	moved = !err_moved;
 	ksft_print_msg("seal: move %s handler pid %d into a cgroup: %s\n",
 		       v.name, old, err_name(err_moved));
@@ -796,7 +779,7 @@ static void test_cgroup_kill(void)
 	int err_moved, err = SETUP_FAILED;
 	bool gone = false;
 
-	err_moved = move_in(old);
+	err_moved = move_to(CGROUP, old);
 	if (!err_moved)
 		err = write_file(CGROUP "/cgroup.kill", "1");
 	gone = !err && wait_gone(old, 5000);
@@ -858,9 +841,7 @@ static int move_kthreads(const char *from, const char *dst)
 		if (!state || sscanf(state + 2, "%*c %*d %*d %*d %*d %*d %u",
 				     &flags) != 1 || !(flags & 0x00200000))
 			continue;
-		snprintf(path, sizeof(path), "%s/cgroup.procs", dst);
-		line[strcspn(line, "\n")] = '\0';
-		if (!write_file(path, line))
+		if (!move_to(dst, pid))
 			moved++;
 	}
 	fclose(procs);
