@@ -9,10 +9,15 @@
  * marked in its own process before its exec (umd_seal_current()); from then
  * on, only its own threads and kernel threads may reach it, and each
  * program it runs has its memory locked and is not dumpable.
+ *
+ * Root's kernel-level ways into any process (/proc/kcore, tracefs, BPF
+ * programs, CPU-wide perf events, hibernation) pass no hook that names a
+ * task: umd_seal.lockdown refuses them all, from the moment it is set.
  */
 #define pr_fmt(fmt) "umd_seal: " fmt
 
 #include <linux/fs.h>
+#include <linux/kstrtox.h>
 #include <linux/lsm_hooks.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -30,8 +35,35 @@ static bool enforce = IS_ENABLED(CONFIG_SECURITY_UMD_SEAL_ENFORCE);
 module_param(enforce, bool, 0444);
 MODULE_PARM_DESC(enforce, "Seal the user mode drivers that ask for it; 0 lets them be debugged");
 
+static bool lockdown = IS_ENABLED(CONFIG_SECURITY_UMD_SEAL_LOCKDOWN);
+
 /* Whether the LSM is enabled and its hooks are in place. */
 static bool umd_seal_ready __ro_after_init;
+
+/* Like the kernel's lockdown, it can be set at run time but not cleared. */
+static int lockdown_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err;
+
+	err = kstrtobool(val, &on);
+	if (err)
+		return err;
+	if (!on)
+		return READ_ONCE(lockdown) ? -EPERM : 0;
+	if (umd_seal_ready && !READ_ONCE(lockdown))
+		pr_notice("refusing root's kernel-level ways into processes from now on (umd_seal.lockdown=1)\n");
+	WRITE_ONCE(lockdown, true);
+	return 0;
+}
+
+static const struct kernel_param_ops lockdown_ops = {
+	.set = lockdown_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(lockdown, &lockdown_ops, &lockdown, 0644);
+MODULE_PARM_DESC(lockdown, "Refuse root's kernel-level ways into processes: /proc/kcore, tracefs, BPF programs, CPU-wide perf events, hibernation; cannot be cleared");
 
 /**
  * struct umd_seal_task - what the LSM keeps for each task
@@ -167,7 +199,56 @@ static int umd_seal_inode_permission(struct inode *inode, int mask)
 	return 0;
 }
 
+/*
+ * Under umd_seal.lockdown, what the kernel's lockdown refuses in its
+ * confidentiality mode (/proc/kcore, tracefs with its kprobe and uprobe
+ * fetch arguments, perf's interrupt registers, BPF reads of kernel memory),
+ * BPF writes to user memory, and hibernation, whose image holds every
+ * process' memory and is trusted again on resume.
+ */
+static int umd_seal_locked_down(enum lockdown_reason what)
+{
+	if (!READ_ONCE(lockdown))
+		return 0;
+	if (what <= LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_HIBERNATION &&
+	    what != LOCKDOWN_BPF_WRITE_USER)
+		return 0;
+	pr_notice_ratelimited("%s refused: umd_seal.lockdown=1\n",
+			      lockdown_reasons[what]);
+	return -EPERM;
+}
+
+#ifdef CONFIG_BPF_SYSCALL
+/*
+ * Every BPF program: the tracing ones read any task's memory, signal it or
+ * change what a function returns to it, and every type gets
+ * bpf_probe_read_user() for a loader with CAP_PERFMON, to run in whatever
+ * task it interrupts.
+ */
+static int umd_seal_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
+				  struct bpf_token *token)
+{
+	if (!READ_ONCE(lockdown))
+		return 0;
+	pr_notice_ratelimited("BPF program load refused: umd_seal.lockdown=1\n");
+	return -EPERM;
+}
+#endif
+
 #ifdef CONFIG_PERF_EVENTS
+/*
+ * Under umd_seal.lockdown, no event that is not bound to one task: a
+ * CPU-wide or cgroup event samples the registers and stack of whatever
+ * runs, sealed tasks included. Per-task events pass the ptrace check.
+ */
+static int umd_seal_perf_event_open(int type)
+{
+	if (type != PERF_SECURITY_CPU || !READ_ONCE(lockdown))
+		return 0;
+	pr_notice_ratelimited("CPU-wide perf event refused: umd_seal.lockdown=1\n");
+	return -EACCES;
+}
+
 static bool umd_seal_refuses_event(struct perf_event *event)
 {
 	struct task_struct *target = event->hw.target;
@@ -305,7 +386,12 @@ static struct security_hook_list umd_seal_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(task_movememory, umd_seal_task_movememory),
 	LSM_HOOK_INIT(task_kill, umd_seal_task_kill),
 	LSM_HOOK_INIT(task_to_inode, umd_seal_task_to_inode),
+	LSM_HOOK_INIT(locked_down, umd_seal_locked_down),
+#ifdef CONFIG_BPF_SYSCALL
+	LSM_HOOK_INIT(bpf_prog_load, umd_seal_bpf_prog_load),
+#endif
 #ifdef CONFIG_PERF_EVENTS
+	LSM_HOOK_INIT(perf_event_open, umd_seal_perf_event_open),
 	LSM_HOOK_INIT(perf_event_alloc, umd_seal_perf_event_alloc),
 	LSM_HOOK_INIT(perf_event_read, umd_seal_perf_event_read),
 	LSM_HOOK_INIT(perf_event_write, umd_seal_perf_event_write),
@@ -321,6 +407,8 @@ static int __init umd_seal_init(void)
 		pr_info("sealing the user mode drivers that ask for it\n");
 	else
 		pr_warn("NOT sealing user mode drivers (umd_seal.enforce=0): they can be traced, signalled and paged out\n");
+	if (lockdown)
+		pr_info("refusing root's kernel-level ways into processes (umd_seal.lockdown=1)\n");
 	return 0;
 }
 
