@@ -62,7 +62,7 @@ boot() {
 	shift
 	timeout 600 qemu-system-x86_64 -nographic -no-reboot -m 512 -bios qboot.rom \
 		-kernel "$build/arch/x86/boot/bzImage" -initrd "$out/initramfs.cpio" \
-		-append "console=ttyS0 quiet panic=-1 tsc=reliable kunit.enable=0${*:+ $*}" </dev/null | tee "$log"
+		-append "console=ttyS0 quiet panic=-1 tsc=reliable numa=fake=2 kunit.enable=0${*:+ $*}" </dev/null | tee "$log"
 }
 
 say "booting in QEMU (TCG)"
