@@ -45,7 +45,7 @@ static inline const char *err_name(int err)
 	return name ? name : "E?";
 }
 
-static long long now_us(void)
+static inline long long now_us(void)
 {
 	struct timespec ts;
 
@@ -54,7 +54,7 @@ static long long now_us(void)
 }
 
 /* Write @val to @path: 0 on success, else the errno. */
-static int write_file(const char *path, const char *val)
+static inline int write_file(const char *path, const char *val)
 {
 	ssize_t n;
 	int fd, err;
@@ -69,7 +69,7 @@ static int write_file(const char *path, const char *val)
 }
 
 /* Write @val to the sample file @path, logging the result. */
-static int write_value(const char *path, const char *val)
+static inline int write_value(const char *path, const char *val)
 {
 	long long start = now_us();
 	int err = write_file(path, val);
@@ -80,8 +80,26 @@ static int write_value(const char *path, const char *val)
 	return err;
 }
 
-/* Whether process @pid exists and is not a zombie. */
-static bool alive(pid_t pid)
+/* A bool parameter of the umd_seal LSM (Y or N) at @path. */
+static inline bool read_seal_param(const char *path)
+{
+	char val[8] = "";
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		ksft_exit_fail_msg("%s: %s: the kernel needs the umd_seal LSM\n",
+				   path, strerror(errno));
+	if (!fgets(val, sizeof(val), f))
+		val[0] = '\0';
+	fclose(f);
+	if (val[0] != 'Y' && val[0] != 'N')
+		ksft_exit_fail_msg("%s reads \"%s\"\n", path, val);
+	return val[0] == 'Y';
+}
+
+/* The state letter of process @pid (R, S, T, Z...), 0 if it is gone. */
+static inline char proc_state(pid_t pid)
 {
 	char path[64], stat[256], *state;
 	FILE *f;
@@ -89,16 +107,24 @@ static bool alive(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "r");
 	if (!f)
-		return false;
+		return 0;
 	if (!fgets(stat, sizeof(stat), f))
 		stat[0] = '\0';
 	fclose(f);
 	state = strrchr(stat, ')');
-	return state && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
+	return state && state[1] == ' ' ? state[2] : 0;
+}
+
+/* Whether process @pid exists and is not a zombie. */
+static inline bool alive(pid_t pid)
+{
+	char state = proc_state(pid);
+
+	return state && state != 'Z' && state != 'X';
 }
 
 /* The pid of the handler named @name: 0 if none runs, -1 if several do. */
-static pid_t handler_pid(const char *name)
+static inline pid_t handler_pid(const char *name)
 {
 	char path[300], comm[32], want[32];
 	struct dirent *d;
@@ -127,7 +153,7 @@ static pid_t handler_pid(const char *name)
 }
 
 /* Wait up to @ms for @pid to be gone. */
-static bool wait_gone(pid_t pid, int ms)
+static inline bool wait_gone(pid_t pid, int ms)
 {
 	int i;
 
@@ -136,7 +162,7 @@ static bool wait_gone(pid_t pid, int ms)
 	return !alive(pid);
 }
 
-static bool loader_loaded(void)
+static inline bool loader_loaded(void)
 {
 	char line[256];
 	bool found = false;

@@ -9,8 +9,10 @@
  * cgroup, so what a cgroup does to a handler (freeze, cgroup.kill) is
  * shown on the handler that can be moved: the sealed one with enforce=N,
  * else the control. New handlers must start in the root cgroup, with every
- * kernel thread root can move moved out of it. Either way the
- * library must still stop a sealed handler on unload.
+ * kernel thread root can move moved out of it. Under memory pressure on
+ * a zram swap device, the control's pages must reach swap and, sealed,
+ * the handler's must not. Either way the library must still stop a
+ * sealed handler on unload.
  *
  * Needs the sample_mgr module loaded; sample_loader must be loadable by
  * modprobe. Each attempt leaves the control usable: it writes back what it
@@ -21,6 +23,7 @@
 #include <fcntl.h>
 #include <linux/ioprio.h>
 #include <linux/kcmp.h>
+#include <linux/mempolicy.h>
 #include <linux/perf_event.h>
 #include <linux/sched/types.h>
 #include <sched.h>
@@ -34,6 +37,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -48,6 +52,9 @@
 #define CGROUP CGROUP_ROOT "/umd_seal_test"
 /* Its path in the hierarchy, as /proc/PID/cgroup shows it. */
 #define CGROUP_NAME (&CGROUP[sizeof(CGROUP_ROOT) - 1])
+#define ZRAM "/sys/block/zram0"
+#define ZRAM_DEV "/dev/zram0"
+#define SWAP_MB 64
 
 static bool enforce;
 static pid_t sealed, control;
@@ -237,6 +244,27 @@ static int try_madvise_pageout(pid_t pid)
 		err = errno;
 	close(pidfd);
 	return err;
+}
+
+/* Moves all of the handler's pages to node 0 (numa=fake=2): harmless. */
+static int try_migrate_pages(pid_t pid)
+{
+	unsigned long from = 3, to = 1;
+
+	return syscall(SYS_migrate_pages, pid, 8 * sizeof(from), &from, &to) < 0 ?
+	       errno : 0;
+}
+
+/* Moves a page of the handler to node 1. */
+static int try_move_pages(pid_t pid)
+{
+	void *page = (void *)mapping(control, true);
+	int node = 1, status;
+
+	if (!page)
+		return SETUP_FAILED;
+	return syscall(SYS_move_pages, pid, 1, &page, &node, &status,
+		       MPOL_MF_MOVE) < 0 ? errno : 0;
 }
 
 static int try_task_mem(pid_t pid)
@@ -491,6 +519,8 @@ static const struct access {
 	{ "process_vm_readv()", try_vm_readv },
 	{ "process_vm_writev()", try_vm_writev },
 	{ "process_madvise(MADV_PAGEOUT)", try_madvise_pageout },
+	{ "migrate_pages()", try_migrate_pages },
+	{ "move_pages(MPOL_MF_MOVE)", try_move_pages },
 	{ "setns() to /proc/PID/ns/uts", try_setns },
 	{ "pidfd_getfd()", try_pidfd_getfd },
 	{ "kcmp(KCMP_VM)", try_kcmp },
@@ -552,6 +582,34 @@ static pid_t restart(pid_t pid, const char *path, const char *comm)
 		return pid;
 	write_value(path, "0");
 	return handler_pid(comm);
+}
+
+/*
+ * kill(-1, SIGSTOP) stops every process but init and the caller that the
+ * caller may signal: the control, not the sealed handler. SIGCONT to all
+ * before anything prints, since the shell and tee behind our output stop
+ * too.
+ */
+static void test_kill_all(void)
+{
+	char on_sealed, on_control;
+	int err = 0, i;
+
+	if (kill(-1, SIGSTOP))
+		err = errno;
+	for (i = 0; !err && i < 100 && proc_state(control) != 'T'; i++)
+		usleep(10000);
+	on_sealed = proc_state(sealed);
+	on_control = proc_state(control);
+	kill(-1, SIGCONT);
+	ksft_print_msg("seal: %-30s sealed: %-7s unsealed: %s\n",
+		       "kill(-1, SIGSTOP)", on_sealed == 'T' ? "stopped" : "running",
+		       on_control == 'T' ? "stopped" : "running");
+	ksft_test_result(!err && on_control == 'T' &&
+			 (on_sealed == 'T') == !enforce,
+			 "kill(-1, SIGSTOP): %s\n",
+			 enforce ? "stops the control only" :
+				   "stops both (enforce=N)");
 }
 
 /* Last of the attempts: it kills the control. */
@@ -639,6 +697,57 @@ static void test_memory(void)
 	ksft_test_result(ok, "%s\n",
 			 enforce ? "sealed handler's memory locked, no core dump" :
 				   "no handler's memory locked (enforce=N)");
+}
+
+/* A swap device of SWAP_MB MiB in zram, with a swap header of our own. */
+static int swap_on(void)
+{
+	static char header[4096];
+	unsigned int *info = (unsigned int *)(header + 1024);
+	char size[16];
+	int fd, err = 0;
+
+	snprintf(size, sizeof(size), "%dM", SWAP_MB);
+	if (write_file(ZRAM "/disksize", size))
+		return SETUP_FAILED;
+	info[0] = 1;					/* version */
+	info[1] = SWAP_MB * 256 - 1;			/* last page */
+	memcpy(header + sizeof(header) - 10, "SWAPSPACE2", 10);
+	fd = open(ZRAM_DEV, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SETUP_FAILED;
+	if (write(fd, header, sizeof(header)) != sizeof(header))
+		err = SETUP_FAILED;
+	close(fd);
+	if (!err && swapon(ZRAM_DEV, 0))
+		err = errno;
+	return err;
+}
+
+/*
+ * Reclaim anonymous memory of the whole system (the root cgroup's
+ * memory.reclaim, anonymous pages only) until the control's pages reach
+ * swap: the sealed handler's locked pages must not.
+ */
+static void test_swap(void)
+{
+	long swap = -1, control_swap = -1;
+	int err, i;
+
+	err = swap_on();
+	for (i = 0; !err && i < 5 && control_swap <= 0; i++) {
+		write_file(CGROUP_ROOT "/memory.reclaim", "256M swappiness=200");
+		control_swap = status_kb(control, "VmSwap");
+	}
+	swap = status_kb(sealed, "VmSwap");
+	if (!err)
+		swapoff(ZRAM_DEV);
+	write_file(ZRAM "/reset", "1");
+	ksft_print_msg("seal: swap: %s, %d reclaims; VmSwap: sealed %ld kB, unsealed %ld kB\n",
+		       err_name(err), i, swap, control_swap);
+	ksft_test_result(!err && control_swap > 0 && (!enforce || !swap),
+			 "%s\n", enforce ? "sealed handler's memory stays out of swap" :
+					   "the control's memory reaches swap (enforce=N)");
 }
 
 static void test_still_answers(void)
@@ -939,23 +1048,6 @@ static void test_unload(void)
 			 LOADER);
 }
 
-static bool read_enforce(void)
-{
-	char val[8] = "";
-	FILE *f;
-
-	f = fopen(ENFORCE, "r");
-	if (!f)
-		ksft_exit_fail_msg("%s: %s: the kernel needs the umd_seal LSM\n",
-				   ENFORCE, strerror(errno));
-	if (!fgets(val, sizeof(val), f))
-		val[0] = '\0';
-	fclose(f);
-	if (val[0] != 'Y' && val[0] != 'N')
-		ksft_exit_fail_msg("%s reads \"%s\"\n", ENFORCE, val);
-	return val[0] == 'Y';
-}
-
 int main(void)
 {
 	size_t i;
@@ -965,9 +1057,9 @@ int main(void)
 		ksft_exit_skip("must run as root\n");
 	if (access(SAMPLE_FILE, W_OK) || access(UNSEALED_FILE, W_OK))
 		ksft_exit_skip("sample files missing: load sample_mgr\n");
-	enforce = read_enforce();
+	enforce = read_seal_param(ENFORCE);
 	ksft_print_msg("seal: enforce=%c\n", enforce ? 'Y' : 'N');
-	ksft_set_plan(ARRAY_SIZE(accesses) + 8);
+	ksft_set_plan(ARRAY_SIZE(accesses) + 10);
 	setup_cgroup();
 
 	if (write_value(SAMPLE_FILE, "0") || write_value(UNSEALED_FILE, "0"))
@@ -981,8 +1073,10 @@ int main(void)
 
 	for (i = 0; i < ARRAY_SIZE(accesses); i++)
 		test_access(&accesses[i]);
+	test_kill_all();
 	test_sigio();
 	test_memory();
+	test_swap();
 	test_still_answers();
 	test_timeout();
 	test_cgroup_kill();
