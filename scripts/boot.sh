@@ -42,7 +42,8 @@ else
 	mkdir -p "$out/selftest"
 	make -s -C "$selftest" LLVM=1 KDIR="$build" OUTPUT="$out/selftest" >&2
 	cp "$out/selftest/umd_mgmt_test" "$out/selftest/umd_bounded_test" \
-		"$out/selftest/umd_seal_test" "$out/initramfs/bin/"
+		"$out/selftest/umd_seal_test" "$out/selftest/umd_lockdown_test" \
+		"$out/initramfs/bin/"
 	extmods=("$selftest/sample_umd")
 	init=$TOP/boot/init
 fi
