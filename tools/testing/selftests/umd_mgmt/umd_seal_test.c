@@ -597,7 +597,9 @@ static void test_kill_all(void)
 
 	if (kill(-1, SIGSTOP))
 		err = errno;
-	for (i = 0; !err && i < 100 && proc_state(control) != 'T'; i++)
+	/* Sealed, the handler never stops: wait out the whole second. */
+	for (i = 0; !err && i < 100 && (proc_state(control) != 'T' ||
+					proc_state(sealed) != 'T'); i++)
 		usleep(10000);
 	on_sealed = proc_state(sealed);
 	on_control = proc_state(control);
@@ -924,11 +926,30 @@ static void cgroup_of(pid_t pid, char *buf, size_t size)
  * them) into @dst, by the pids in @from's cgroup.procs that are kernel
  * threads; returns how many moved.
  */
+/* Whether @pid is a kernel thread: PF_KTHREAD in field 9 of its stat. */
+static bool is_kthread(pid_t pid)
+{
+	char path[64], stat[512], *state;
+	unsigned int flags = 0;
+	FILE *f;
+
+	proc_path(path, sizeof(path), pid, "stat");
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	state = strrchr(stat, ')');
+	return state && sscanf(state + 2, "%*c %*d %*d %*d %*d %*d %u",
+			       &flags) == 1 && (flags & 0x00200000);
+}
+
 static int move_kthreads(const char *from, const char *dst)
 {
-	char path[300], line[32], stat[512], *state;
+	char path[300], line[32];
 	int moved = 0;
-	FILE *procs, *f;
+	FILE *procs;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", from);
 	procs = fopen(path, "r");
@@ -936,21 +957,8 @@ static int move_kthreads(const char *from, const char *dst)
 		return 0;
 	while (fgets(line, sizeof(line), procs)) {
 		pid_t pid = atoi(line);
-		unsigned int flags = 0;
 
-		proc_path(path, sizeof(path), pid, "stat");
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(stat, sizeof(stat), f))
-			stat[0] = '\0';
-		fclose(f);
-		state = strrchr(stat, ')');
-		/* Field 9, the flags; PF_KTHREAD is 0x00200000. */
-		if (!state || sscanf(state + 2, "%*c %*d %*d %*d %*d %*d %u",
-				     &flags) != 1 || !(flags & 0x00200000))
-			continue;
-		if (!move_to(dst, pid))
+		if (is_kthread(pid) && !move_to(dst, pid))
 			moved++;
 	}
 	fclose(procs);
@@ -1016,20 +1024,27 @@ static int set_oom_score_adj_but(pid_t keep, const char *val)
  * SysRq f has the OOM killer choose the sealed handler; the library starts
  * another with the next request.
  */
-static void test_oom_kill(void)
+static bool oom_kill(pid_t pid)
 {
-	pid_t old = sealed;
 	int spared, err;
 	bool gone;
 
-	spared = set_oom_score_adj_but(old, "-1000");
+	spared = set_oom_score_adj_but(pid, "-1000");
 	err = write_file("/proc/sysrq-trigger", "f");
-	gone = !err && wait_gone(old, 5000);
-	set_oom_score_adj_but(old, "0");
+	gone = !err && wait_gone(pid, 5000);
+	set_oom_score_adj_but(pid, "0");
+	ksft_print_msg("seal: SysRq f, %d spared: %s, pid %d %s\n", spared,
+		       err_name(err), pid, gone ? "killed" : "alive");
+	return gone;
+}
+
+static void test_oom_kill(void)
+{
+	pid_t old = sealed;
+	bool gone = oom_kill(old);
+
 	sealed = restart(old, SAMPLE_FILE, SAMPLE_COMM);
-	ksft_print_msg("seal: SysRq f, %d spared: %s, sealed pid %d %s, restarted as %d\n",
-		       spared, err_name(err), old, gone ? "killed" : "alive",
-		       sealed);
+	ksft_print_msg("seal: sealed handler restarted as pid %d\n", sealed);
 	ksft_test_result(gone && sealed > 0 && sealed != old,
 			 "the OOM killer kills the sealed handler, which is restarted\n");
 }
@@ -1048,6 +1063,61 @@ static void test_unload(void)
 			 LOADER);
 }
 
+/*
+ * A per-task perf event that children inherit, on every kernel thread:
+ * the kworker that starts the next handler passes a copy of it on (and
+ * kthreadd to a new kworker). A task that has perf events when it seals
+ * fails to start; the control, not sealed, starts with its copy. With the
+ * events closed, the sealed handler starts again. The OOM killer stops
+ * the sealed handler, which user space cannot.
+ */
+static void test_inherited_perf(void)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.inherit = 1,
+		.exclude_kernel = 1,
+	};
+	int fds[512], on_sealed, on_control, after;
+	unsigned int n = 0;
+	struct dirent *d;
+	bool ok;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	while (proc && (d = readdir(proc)) && n < ARRAY_SIZE(fds)) {
+		pid_t pid = atoi(d->d_name);
+
+		if (pid <= 0 || !is_kthread(pid))
+			continue;
+		fds[n] = syscall(SYS_perf_event_open, &attr, pid, -1, -1,
+				 PERF_FLAG_FD_CLOEXEC);
+		if (fds[n] >= 0)
+			n++;
+	}
+	if (proc)
+		closedir(proc);
+	ok = n && oom_kill(sealed) && !kill(control, SIGKILL) &&
+	     wait_gone(control, 5000);
+	on_sealed = write_file(SAMPLE_FILE, "0");
+	on_control = write_file(UNSEALED_FILE, "0");
+	ksft_print_msg("seal: inherit perf events on %u kthreads: sealed start %s, unsealed %s\n",
+		       n, err_name(on_sealed), err_name(on_control));
+	while (n)
+		close(fds[--n]);
+	after = write_file(SAMPLE_FILE, "0");
+	sealed = handler_pid(SAMPLE_COMM);
+	control = handler_pid(UNSEALED_COMM);
+	ksft_print_msg("seal: without them, sealed start %s\n", err_name(after));
+	ok = ok && !on_control && !after && sealed > 0 && control > 0 &&
+	     (enforce ? on_sealed != 0 : !on_sealed);
+	ksft_test_result(ok, "%s\n",
+			 enforce ? "a handler with perf events at its seal does not start" :
+				   "a handler with perf events starts (enforce=N)");
+}
+
 int main(void)
 {
 	size_t i;
@@ -1059,7 +1129,7 @@ int main(void)
 		ksft_exit_skip("sample files missing: load sample_mgr\n");
 	enforce = read_seal_param(ENFORCE);
 	ksft_print_msg("seal: enforce=%c\n", enforce ? 'Y' : 'N');
-	ksft_set_plan(ARRAY_SIZE(accesses) + 10);
+	ksft_set_plan(ARRAY_SIZE(accesses) + 11);
 	setup_cgroup();
 
 	if (write_value(SAMPLE_FILE, "0") || write_value(UNSEALED_FILE, "0"))
@@ -1083,6 +1153,7 @@ int main(void)
 	test_born_in_root();
 	remove_cgroup();
 	test_oom_kill();
+	test_inherited_perf();
 	test_unload();
 
 	ksft_finished();
