@@ -11,12 +11,14 @@
  * program it runs has its memory locked and is not dumpable.
  *
  * Root's kernel-level ways into any process (/proc/kcore, tracefs, BPF
- * programs, CPU-wide perf events, hibernation) pass no hook that names a
- * task: umd_seal.lockdown refuses them all, from the moment it is set.
+ * programs, CPU-wide perf events, hibernation, kexec) pass no hook that
+ * names a task: umd_seal.lockdown refuses new ones once it is set.
  */
 #define pr_fmt(fmt) "umd_seal: " fmt
 
 #include <linux/fs.h>
+#include <linux/init.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kstrtox.h>
 #include <linux/lsm_hooks.h>
 #include <linux/mm.h>
@@ -40,17 +42,26 @@ static bool lockdown = IS_ENABLED(CONFIG_SECURITY_UMD_SEAL_LOCKDOWN);
 /* Whether the LSM is enabled and its hooks are in place. */
 static bool umd_seal_ready __ro_after_init;
 
-/* Like the kernel's lockdown, it can be set at run time but not cleared. */
+/*
+ * Like the kernel's lockdown, it can be set at run time but not cleared.
+ * At run time it needs the LSM's hooks in place; on the command line it
+ * is parsed before they are (umd_seal_warn_inactive()).
+ */
 static int lockdown_set(const char *val, const struct kernel_param *kp)
 {
-	bool on;
+	bool on = true;
 	int err;
 
-	err = kstrtobool(val, &on);
-	if (err)
-		return err;
+	/* A bare "umd_seal.lockdown" on the command line means 1. */
+	if (val) {
+		err = kstrtobool(val, &on);
+		if (err)
+			return err;
+	}
 	if (!on)
 		return READ_ONCE(lockdown) ? -EPERM : 0;
+	if (!umd_seal_ready && system_state != SYSTEM_BOOTING)
+		return -EOPNOTSUPP;
 	if (umd_seal_ready && !READ_ONCE(lockdown))
 		pr_notice("refusing root's kernel-level ways into processes from now on (umd_seal.lockdown=1)\n");
 	WRITE_ONCE(lockdown, true);
@@ -58,12 +69,13 @@ static int lockdown_set(const char *val, const struct kernel_param *kp)
 }
 
 static const struct kernel_param_ops lockdown_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = lockdown_set,
 	.get = param_get_bool,
 };
 
 module_param_cb(lockdown, &lockdown_ops, &lockdown, 0644);
-MODULE_PARM_DESC(lockdown, "Refuse root's kernel-level ways into processes: /proc/kcore, tracefs, BPF programs, CPU-wide perf events, hibernation; cannot be cleared");
+MODULE_PARM_DESC(lockdown, "Refuse root's kernel-level ways into processes: /proc/kcore, tracefs, BPF programs, CPU-wide perf events, hibernation, kexec; cannot be cleared");
 
 /**
  * struct umd_seal_task - what the LSM keeps for each task
@@ -203,18 +215,46 @@ static int umd_seal_inode_permission(struct inode *inode, int mask)
  * Under umd_seal.lockdown, what the kernel's lockdown refuses in its
  * confidentiality mode (/proc/kcore, tracefs with its kprobe and uprobe
  * fetch arguments, perf's interrupt registers, BPF reads of kernel memory),
- * BPF writes to user memory, and hibernation, whose image holds every
- * process' memory and is trusted again on resume.
+ * and hibernation, whose image holds every process' memory and is trusted
+ * again on resume. (BPF writes to user memory need a program load, which
+ * is refused below.)
  */
 static int umd_seal_locked_down(enum lockdown_reason what)
 {
 	if (!READ_ONCE(lockdown))
 		return 0;
-	if (what <= LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_HIBERNATION &&
-	    what != LOCKDOWN_BPF_WRITE_USER)
+	if (WARN_ON_ONCE(what >= LOCKDOWN_CONFIDENTIALITY_MAX))
+		return -EPERM;
+	if (what <= LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_HIBERNATION)
 		return 0;
-	pr_notice_ratelimited("%s refused: umd_seal.lockdown=1\n",
-			      lockdown_reasons[what]);
+	/* Asked on each read of /sys/power/state: not worth a line each. */
+	if (what != LOCKDOWN_HIBERNATION)
+		pr_notice_ratelimited("%s refused: umd_seal.lockdown=1\n",
+				      lockdown_reasons[what]);
+	return -EPERM;
+}
+
+/*
+ * And every kexec image, signed or not: the kernel it starts, a crash
+ * kernel included, reads all of memory; lockdown=integrity refuses only
+ * unsigned ones.
+ */
+static int umd_seal_kernel_load_data(enum kernel_load_data_id id,
+				     bool contents)
+{
+	if (!READ_ONCE(lockdown) || id != LOADING_KEXEC_IMAGE)
+		return 0;
+	pr_notice_ratelimited("kexec refused: umd_seal.lockdown=1\n");
+	return -EPERM;
+}
+
+static int umd_seal_kernel_read_file(struct file *file,
+				     enum kernel_read_file_id id,
+				     bool contents)
+{
+	if (!READ_ONCE(lockdown) || id != READING_KEXEC_IMAGE)
+		return 0;
+	pr_notice_ratelimited("kexec refused: umd_seal.lockdown=1\n");
 	return -EPERM;
 }
 
@@ -237,13 +277,16 @@ static int umd_seal_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 
 #ifdef CONFIG_PERF_EVENTS
 /*
- * Under umd_seal.lockdown, no event that is not bound to one task: a
- * CPU-wide or cgroup event samples the registers and stack of whatever
- * runs, sealed tasks included. Per-task events pass the ptrace check.
+ * Under umd_seal.lockdown, no event that is not bound to one task, from
+ * user space: a CPU-wide or cgroup event samples the registers and stack
+ * of whatever runs, sealed tasks included. Per-task events pass the ptrace
+ * check.
  */
 static int umd_seal_perf_event_open(int type)
 {
-	if (type != PERF_SECURITY_CPU || !READ_ONCE(lockdown))
+	/* The kernel's own counters, such as the hard lockup detector's. */
+	if (type != PERF_SECURITY_CPU || !READ_ONCE(lockdown) ||
+	    (current->flags & PF_KTHREAD))
 		return 0;
 	pr_notice_ratelimited("CPU-wide perf event refused: umd_seal.lockdown=1\n");
 	return -EACCES;
@@ -387,6 +430,8 @@ static struct security_hook_list umd_seal_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(task_kill, umd_seal_task_kill),
 	LSM_HOOK_INIT(task_to_inode, umd_seal_task_to_inode),
 	LSM_HOOK_INIT(locked_down, umd_seal_locked_down),
+	LSM_HOOK_INIT(kernel_load_data, umd_seal_kernel_load_data),
+	LSM_HOOK_INIT(kernel_read_file, umd_seal_kernel_read_file),
 #ifdef CONFIG_BPF_SYSCALL
 	LSM_HOOK_INIT(bpf_prog_load, umd_seal_bpf_prog_load),
 #endif
@@ -411,6 +456,15 @@ static int __init umd_seal_init(void)
 		pr_info("refusing root's kernel-level ways into processes (umd_seal.lockdown=1)\n");
 	return 0;
 }
+
+/* The switch was set on the command line of a kernel that runs no umd_seal. */
+static int __init umd_seal_warn_inactive(void)
+{
+	if (lockdown && !umd_seal_ready)
+		pr_warn("umd_seal.lockdown=1 has no effect: the umd_seal LSM is not enabled (lsm=)\n");
+	return 0;
+}
+late_initcall(umd_seal_warn_inactive);
 
 DEFINE_LSM(umd_seal) = {
 	.name = "umd_seal",
