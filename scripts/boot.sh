@@ -44,6 +44,9 @@ else
 	cp "$out/selftest/umd_mgmt_test" "$out/selftest/umd_bounded_test" \
 		"$out/selftest/umd_seal_test" "$out/selftest/umd_lockdown_test" \
 		"$out/initramfs/bin/"
+	# What umd_lockdown_test loads with kexec_file_load().
+	mkdir -p "$out/initramfs/boot"
+	cp "$build/arch/x86/boot/bzImage" "$out/initramfs/boot/"
 	extmods=("$selftest/sample_umd")
 	init=$TOP/boot/init
 fi

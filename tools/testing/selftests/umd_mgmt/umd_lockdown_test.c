@@ -11,14 +11,19 @@
  *    socket filter, a program of another type, loads;
  *  - a CPU-wide perf event samples the handler's user registers;
  *  - /dev/snapshot, the hibernation image, opens; /sys/power/state
- *    offers "disk".
- * Then the handler must still answer. Nothing clears the switch: run this
- * last in a boot. Needs the sample_mgr module loaded.
+ *    offers "disk";
+ *  - kexec_file_load() loads the kernel at /boot/bzImage (then unloads
+ *    it): a kernel of root's choice, which reads all of memory.
+ * Then the handler must still answer. Nothing clears the switch, so the
+ * test runs only if UMD_SEAL_LOCKDOWN_TEST=1 says that this boot may lose
+ * BPF, tracefs and CPU-wide perf events: last, in a test guest. Needs the
+ * sample_mgr module loaded.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <linux/kexec.h>
 #include <linux/perf_event.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -43,10 +48,12 @@
 #define KPROBE_DIR TRACEFS "/events/kprobes/" KPROBE_EVENT
 /* What the handler keeps in its request buffer until the next request. */
 #define REQUEST "12345"
-#define MAX_CPUS 8
+#define MAX_CPUS 64
+#define KERNEL_IMAGE "/boot/bzImage"
 #define RING_PAGES 64
 
 static pid_t handler;
+static bool was_on;
 
 /* Open /proc/kcore and read its ELF magic. */
 static int try_kcore(void)
@@ -185,7 +192,9 @@ static int kprobe_pmu(void)
 
 /*
  * Load the program and attach it to vfs_read(): the handler dies in the
- * read after its next answer. The library starts another.
+ * read after its next answer. The library starts another. The event is
+ * opened on CPU 0, as libbpf does: the program runs on every CPU the
+ * probe hits.
  */
 static int try_bpf_kill(void)
 {
@@ -228,7 +237,7 @@ static void ring_copy(const char *data, size_t size, __u64 off, void *dst,
 		((char *)dst)[i] = data[(off + i) % size];
 }
 
-/* Samples of @pid with user registers in the ring at @base; its IP. */
+/* Samples of the handler with user registers in the ring at @base; its IP. */
 static int handler_samples(void *base, size_t page, __u64 *ip)
 {
 	struct perf_event_mmap_page *meta = base;
@@ -276,15 +285,18 @@ static int try_perf_cpu(void)
 		.disabled = 1,
 	};
 	size_t page = sysconf(_SC_PAGESIZE), len = (RING_PAGES + 1) * page;
-	int cpus = sysconf(_SC_NPROCESSORS_ONLN), fd[MAX_CPUS], i, n, err = 0;
+	int cpus = sysconf(_SC_NPROCESSORS_CONF), fd[MAX_CPUS], cpu, i, err = 0;
 	void *ring[MAX_CPUS];
 	__u64 ip = 0;
-	int found = 0;
+	int found = 0, n = 0;
 
 	if (cpus > MAX_CPUS)
-		cpus = MAX_CPUS;
-	for (n = 0; n < cpus && !err; n++) {
-		fd[n] = perf_event_open(&attr, -1, n);
+		return SETUP_FAILED;
+	for (cpu = 0; cpu < cpus && !err; cpu++) {
+		fd[n] = perf_event_open(&attr, -1, cpu);
+		/* An offline CPU. */
+		if (fd[n] < 0 && errno == ENODEV)
+			continue;
 		if (fd[n] < 0) {
 			err = errno;
 			break;
@@ -296,9 +308,11 @@ static int try_perf_cpu(void)
 			close(fd[n]);
 			break;
 		}
+		n++;
 	}
 	for (i = 0; i < n && !err; i++)
-		ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0);
+		if (ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0))
+			err = SETUP_FAILED;
 	if (!err && (write_value(SAMPLE_FILE, "2") ||
 		     write_value(SAMPLE_FILE, "3")))
 		err = SETUP_FAILED;
@@ -337,25 +351,49 @@ static int try_snapshot(void)
 	return disk == !err ? err : SETUP_FAILED;
 }
 
+/* Load the kernel image for a kexec reboot, and unload it. */
+static int try_kexec(void)
+{
+	int fd, err = 0;
+
+	fd = open(KERNEL_IMAGE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SETUP_FAILED;
+	if (syscall(SYS_kexec_file_load, fd, -1, 1, "", KEXEC_FILE_NO_INITRAMFS))
+		err = errno;
+	close(fd);
+	if (!err && syscall(SYS_kexec_file_load, -1, -1, 0, NULL,
+			    KEXEC_FILE_UNLOAD))
+		err = SETUP_FAILED;
+	return err;
+}
+
 struct path_try {
 	const char *name;
 	int (*try)(void);
 	/* What lockdown answers. */
 	int refusal;
+	/* What it answers when it was set before this path was set up. */
+	int boot_refusal;
 };
 
 static const struct path_try paths[] = {
 	{ "open /proc/kcore", try_kcore, EPERM },
-	{ "kprobe event fetching user memory", try_kprobe_fetch, EPERM },
+	/* Set on the command line, tracefs makes no files. */
+	{ "kprobe event fetching user memory", try_kprobe_fetch, EPERM, ENOENT },
 	{ "BPF program calling bpf_send_signal()", try_bpf_kill, EPERM },
 	{ "BPF socket filter load", try_bpf_filter, EPERM },
 	{ "CPU-wide perf sampling of user registers", try_perf_cpu, EACCES },
 	{ "open /dev/snapshot (hibernation)", try_snapshot, EPERM },
+	{ "kexec_file_load() of " KERNEL_IMAGE, try_kexec, EPERM },
 };
 
 static void test_path(const struct path_try *p, bool on)
 {
 	int err = p->try(), want = on ? p->refusal : 0;
+
+	if (on && was_on && p->boot_refusal)
+		want = p->boot_refusal;
 
 	ksft_test_result(err == want, "lockdown=%c: %s: %s (want %s)\n",
 			 on ? 'Y' : 'N', p->name, err_name(err),
@@ -377,16 +415,19 @@ static void test_set(void)
 
 int main(void)
 {
+	const char *ok = getenv("UMD_SEAL_LOCKDOWN_TEST");
 	size_t i;
-	bool was_on;
 
 	ksft_print_header();
+	if (!ok || strcmp(ok, "1"))
+		ksft_exit_skip("irreversible: set UMD_SEAL_LOCKDOWN_TEST=1 to run\n");
 	if (geteuid())
 		ksft_exit_skip("must run as root\n");
 	if (access(SAMPLE_FILE, W_OK))
 		ksft_exit_skip("sample files missing: load sample_mgr\n");
 	ksft_set_plan(2 * ARRAY_SIZE(paths) + 2);
-	if (mount("nodev", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY)
+	if (!file_has("/proc/mounts", " " TRACEFS " tracefs ") &&
+	    mount("nodev", TRACEFS, "tracefs", 0, NULL))
 		ksft_exit_fail_msg("mount tracefs: %s\n", strerror(errno));
 	if (write_value(SAMPLE_FILE, "0"))
 		ksft_exit_fail_msg("the sealed handler does not start\n");
