@@ -9,7 +9,8 @@
  *  - a kprobe event reads the handler's last request out of its memory;
  *  - a BPF kprobe program kills the handler with bpf_send_signal(); a
  *    socket filter, a program of another type, loads;
- *  - a CPU-wide perf event samples the handler's user registers;
+ *  - a CPU-wide perf event samples the handler's user stack, and its
+ *    last request there;
  *  - /dev/snapshot, the hibernation image, opens; /sys/power/state
  *    offers "disk";
  *  - kexec_file_load() loads the kernel at /boot/bzImage (then unloads
@@ -35,9 +36,6 @@
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#ifdef __x86_64__
-#include <asm/perf_regs.h>
-#endif
 
 #include "../kselftest.h"
 #include "sample_umd_test.h"
@@ -49,8 +47,11 @@
 /* What the handler keeps in its request buffer until the next request. */
 #define REQUEST "12345"
 #define MAX_CPUS 64
+/* Per CPU: room for the samples of every context switch of a request. */
+#define RING_PAGES 512
+#define STACK_BYTES 8192
+#define STACK_REQUEST "4951"
 #define KERNEL_IMAGE "/boot/bzImage"
-#define RING_PAGES 64
 
 static pid_t handler;
 static bool was_on;
@@ -237,15 +238,19 @@ static void ring_copy(const char *data, size_t size, __u64 off, void *dst,
 		((char *)dst)[i] = data[(off + i) % size];
 }
 
-/* Samples of the handler with user registers in the ring at @base; its IP. */
-static int handler_samples(void *base, size_t page, __u64 *ip)
+/*
+ * The handler's samples in the ring at @base, and how many of their user
+ * stacks hold @request, its last request: a 4-byte buffer on its stack.
+ */
+static int handler_samples(void *base, size_t page, __u32 request,
+			   int *holding)
 {
 	struct perf_event_mmap_page *meta = base;
 	const char *data = (char *)base + page;
 	size_t size = RING_PAGES * page;
-	__u64 off, head, abi;
 	struct perf_event_header hdr;
-	__u32 pid_tid[2];
+	__u64 off, head, stack_size, i;
+	__u32 pid_tid[2], word;
 	int found = 0;
 
 	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
@@ -255,40 +260,45 @@ static int handler_samples(void *base, size_t page, __u64 *ip)
 			break;
 		if (hdr.type != PERF_RECORD_SAMPLE)
 			continue;
+		/* PERF_SAMPLE_TID, then PERF_SAMPLE_STACK_USER's size and bytes. */
 		ring_copy(data, size, off + sizeof(hdr), pid_tid,
 			  sizeof(pid_tid));
-		ring_copy(data, size, off + sizeof(hdr) + 8, &abi, 8);
-		if (pid_tid[0] != (__u32)handler ||
-		    abi == PERF_SAMPLE_REGS_ABI_NONE)
+		ring_copy(data, size, off + sizeof(hdr) + 8, &stack_size, 8);
+		if (pid_tid[0] != (__u32)handler)
 			continue;
-		ring_copy(data, size, off + sizeof(hdr) + 16, ip, 8);
 		found++;
+		for (i = 0; i + sizeof(word) <= stack_size; i += sizeof(word)) {
+			ring_copy(data, size, off + sizeof(hdr) + 16 + i, &word,
+				  sizeof(word));
+			if (word == request) {
+				(*holding)++;
+				break;
+			}
+		}
 	}
 	return found;
 }
 
 /*
  * A context-switch event on each CPU, not bound to a task, that samples
- * the user registers of whatever switches out: the handler does, each time
- * it waits for a request.
+ * the user stack of whatever switches out: the handler does, each time it
+ * waits for a request, with its last request on its stack.
  */
 static int try_perf_cpu(void)
 {
-#ifdef __x86_64__
 	struct perf_event_attr attr = {
 		.size = sizeof(attr),
 		.type = PERF_TYPE_SOFTWARE,
 		.config = PERF_COUNT_SW_CONTEXT_SWITCHES,
 		.sample_period = 1,
-		.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_REGS_USER,
-		.sample_regs_user = 1ULL << PERF_REG_X86_IP,
+		.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_STACK_USER,
+		.sample_stack_user = STACK_BYTES,
 		.disabled = 1,
 	};
 	size_t page = sysconf(_SC_PAGESIZE), len = (RING_PAGES + 1) * page;
 	int cpus = sysconf(_SC_NPROCESSORS_CONF), fd[MAX_CPUS], cpu, i, err = 0;
+	int found = 0, holding = 0, n = 0;
 	void *ring[MAX_CPUS];
-	__u64 ip = 0;
-	int found = 0, n = 0;
 
 	if (cpus > MAX_CPUS)
 		return SETUP_FAILED;
@@ -313,26 +323,23 @@ static int try_perf_cpu(void)
 	for (i = 0; i < n && !err; i++)
 		if (ioctl(fd[i], PERF_EVENT_IOC_ENABLE, 0))
 			err = SETUP_FAILED;
-	if (!err && (write_value(SAMPLE_FILE, "2") ||
-		     write_value(SAMPLE_FILE, "3")))
+	if (!err && write_value(SAMPLE_FILE, STACK_REQUEST))
 		err = SETUP_FAILED;
 	for (i = 0; i < n; i++) {
 		ioctl(fd[i], PERF_EVENT_IOC_DISABLE, 0);
 		if (!err)
-			found += handler_samples(ring[i], page, &ip);
+			found += handler_samples(ring[i], page,
+						 atoi(STACK_REQUEST), &holding);
 		munmap(ring[i], len);
 		close(fd[i]);
 	}
 	if (!err) {
-		ksft_print_msg("lockdown: CPU-wide perf: %d samples, handler's user IP 0x%llx\n",
-			       found, ip);
-		if (!found)
+		ksft_print_msg("lockdown: CPU-wide perf: request %s in %d of %d user stacks\n",
+			       STACK_REQUEST, holding, found);
+		if (!holding)
 			err = SETUP_FAILED;
 	}
 	return err;
-#else
-	return SETUP_FAILED;
-#endif
 }
 
 /* Open the hibernation image device; "disk" must be on offer with it. */
@@ -383,7 +390,7 @@ static const struct path_try paths[] = {
 	{ "kprobe event fetching user memory", try_kprobe_fetch, EPERM, ENOENT },
 	{ "BPF program calling bpf_send_signal()", try_bpf_kill, EPERM },
 	{ "BPF socket filter load", try_bpf_filter, EPERM },
-	{ "CPU-wide perf sampling of user registers", try_perf_cpu, EACCES },
+	{ "CPU-wide perf sampling of user stacks", try_perf_cpu, EACCES },
 	{ "open /dev/snapshot (hibernation)", try_snapshot, EPERM },
 	{ "kexec_file_load() of " KERNEL_IMAGE, try_kexec, EPERM },
 };
