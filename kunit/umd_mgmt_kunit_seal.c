@@ -78,6 +78,7 @@ static int see(struct seal *s, struct memory *m)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
+	int i;
 
 	task = umd_mgmt_kunit_task(&s->mgmt);
 	if (!task)
@@ -89,7 +90,14 @@ static int see(struct seal *s, struct memory *m)
 	if (!mm)
 		return -ESRCH;
 	see_mappings(mm, m);
-	m->resident = get_mm_rss(mm);
+	/*
+	 * get_mm_rss() leaves out what each CPU has not yet folded into the
+	 * counters (SMP): sum them.
+	 */
+	m->resident = 0;
+	for (i = 0; i < NR_MM_COUNTERS; i++)
+		if (i != MM_SWAPENTS)
+			m->resident += percpu_counter_sum_positive(&mm->rss_stat[i]);
 	m->dumpable = get_dumpable(mm);
 	mmput(mm);
 	return 0;
