@@ -211,6 +211,15 @@ static int umd_seal_inode_permission(struct inode *inode, int mask)
 	return 0;
 }
 
+/* Whether umd_seal.lockdown is set, and so refuses @what: logged. */
+static bool lockdown_refuses(const char *what)
+{
+	if (!READ_ONCE(lockdown))
+		return false;
+	pr_notice_ratelimited("%s refused: umd_seal.lockdown=1\n", what);
+	return true;
+}
+
 /*
  * Under umd_seal.lockdown, what the kernel's lockdown refuses in its
  * confidentiality mode (/proc/kcore, tracefs with its kprobe and uprobe
@@ -225,13 +234,12 @@ static int umd_seal_locked_down(enum lockdown_reason what)
 		return 0;
 	if (WARN_ON_ONCE(what >= LOCKDOWN_CONFIDENTIALITY_MAX))
 		return -EPERM;
-	if (what <= LOCKDOWN_INTEGRITY_MAX && what != LOCKDOWN_HIBERNATION)
-		return 0;
 	/* Asked on each read of /sys/power/state: not worth a line each. */
-	if (what != LOCKDOWN_HIBERNATION)
-		pr_notice_ratelimited("%s refused: umd_seal.lockdown=1\n",
-				      lockdown_reasons[what]);
-	return -EPERM;
+	if (what == LOCKDOWN_HIBERNATION)
+		return -EPERM;
+	if (what <= LOCKDOWN_INTEGRITY_MAX)
+		return 0;
+	return lockdown_refuses(lockdown_reasons[what]) ? -EPERM : 0;
 }
 
 /*
@@ -242,20 +250,14 @@ static int umd_seal_locked_down(enum lockdown_reason what)
 static int umd_seal_kernel_load_data(enum kernel_load_data_id id,
 				     bool contents)
 {
-	if (!READ_ONCE(lockdown) || id != LOADING_KEXEC_IMAGE)
-		return 0;
-	pr_notice_ratelimited("kexec refused: umd_seal.lockdown=1\n");
-	return -EPERM;
+	return id == LOADING_KEXEC_IMAGE && lockdown_refuses("kexec") ? -EPERM : 0;
 }
 
 static int umd_seal_kernel_read_file(struct file *file,
 				     enum kernel_read_file_id id,
 				     bool contents)
 {
-	if (!READ_ONCE(lockdown) || id != READING_KEXEC_IMAGE)
-		return 0;
-	pr_notice_ratelimited("kexec refused: umd_seal.lockdown=1\n");
-	return -EPERM;
+	return id == READING_KEXEC_IMAGE && lockdown_refuses("kexec") ? -EPERM : 0;
 }
 
 #ifdef CONFIG_BPF_SYSCALL
@@ -268,10 +270,7 @@ static int umd_seal_kernel_read_file(struct file *file,
 static int umd_seal_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 				  struct bpf_token *token)
 {
-	if (!READ_ONCE(lockdown))
-		return 0;
-	pr_notice_ratelimited("BPF program load refused: umd_seal.lockdown=1\n");
-	return -EPERM;
+	return lockdown_refuses("BPF program load") ? -EPERM : 0;
 }
 #endif
 
@@ -285,11 +284,9 @@ static int umd_seal_bpf_prog_load(struct bpf_prog *prog, union bpf_attr *attr,
 static int umd_seal_perf_event_open(int type)
 {
 	/* The kernel's own counters, such as the hard lockup detector's. */
-	if (type != PERF_SECURITY_CPU || !READ_ONCE(lockdown) ||
-	    (current->flags & PF_KTHREAD))
+	if (type != PERF_SECURITY_CPU || (current->flags & PF_KTHREAD))
 		return 0;
-	pr_notice_ratelimited("CPU-wide perf event refused: umd_seal.lockdown=1\n");
-	return -EACCES;
+	return lockdown_refuses("CPU-wide perf event") ? -EACCES : 0;
 }
 
 static bool umd_seal_refuses_event(struct perf_event *event)
