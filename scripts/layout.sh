@@ -7,6 +7,7 @@ overlay_map() {
 	echo "Documentation/admin-guide/LSM Documentation/admin-guide/LSM"
 	echo "Documentation/driver-api Documentation/driver-api"
 	echo "include/linux include/linux"
+	echo "include/uapi/linux include/uapi/linux"
 	echo "kernel kernel"
 	echo "security/umd_seal security/umd_seal"
 	echo "rust/kernel rust/kernel"
@@ -71,6 +72,7 @@ handler_copies() {
 	echo "$HANDLER samples/rust/rust_umd_mgmt_handler"
 	echo "$HANDLER tools/testing/selftests/umd_mgmt/sample_umd/sample_handler"
 	echo "$HANDLER tools/testing/selftests/umd_mgmt/bench/rust_handler"
+	echo "$HOSTILE tools/testing/selftests/umd_mgmt/bench/framed_handler"
 }
 
 # install_file SRC DST: copy SRC to DST unless DST already has that content,
