@@ -85,6 +85,32 @@ static unsigned long umd_mgmt_timeout(struct umd_mgmt *mgmt)
 	return msecs_to_jiffies(mgmt->timeout_ms ?: UMD_MGMT_DEFAULT_TIMEOUT_MS);
 }
 
+/*
+ * A request of either protocol: framed if @framed, then with @op, its reply
+ * up to @out_len bytes, and the handler's status left in @status.
+ */
+struct umd_mgmt_req {
+	bool framed;
+	u32 op;
+	const void *in;
+	size_t in_len;
+	void *out;
+	size_t out_len;
+	int status;
+};
+
+static size_t umd_mgmt_max_len(struct umd_mgmt *mgmt)
+{
+	return mgmt->max_msg_len ?: UMD_MGMT_DEFAULT_MAX_MSG_LEN;
+}
+
+/* Bound the exchanges with the handler, those of post_start included. */
+static void umd_mgmt_set_bounds(struct umd_mgmt *mgmt)
+{
+	mgmt->info.timeout = umd_mgmt_timeout(mgmt);
+	mgmt->info.max_len = umd_mgmt_max_len(mgmt);
+}
+
 static int umd_mgmt_start(struct umd_mgmt *mgmt)
 {
 	int err;
@@ -100,8 +126,8 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 		mgmt->stats.pid);
 
 	if (mgmt->post_start) {
-		/* Bounds each umd_send_recv() that post_start makes. */
-		mgmt->info.timeout = umd_mgmt_timeout(mgmt);
+		/* Bounds each exchange that post_start makes. */
+		umd_mgmt_set_bounds(mgmt);
 		err = mgmt->post_start(mgmt);
 		if (err)
 			umd_mgmt_stop(mgmt);
@@ -110,17 +136,25 @@ static int umd_mgmt_start(struct umd_mgmt *mgmt)
 	return err;
 }
 
-/* One exchange with a running handler, bounded in time. */
-static int umd_mgmt_exchange(struct umd_mgmt *mgmt, const void *in,
-			     size_t in_len, void *out, size_t out_len)
+/*
+ * One exchange with a running handler, bounded in time: the reply's
+ * length (0 for the fixed-size protocol) or a negative errno.
+ */
+static ssize_t umd_mgmt_exchange(struct umd_mgmt *mgmt,
+				 struct umd_mgmt_req *req)
 {
-	int err;
+	ssize_t ret;
 
-	mgmt->info.timeout = umd_mgmt_timeout(mgmt);
-	err = umd_send_recv(&mgmt->info, in, in_len, out, out_len);
-	if (err == -ETIMEDOUT)
+	umd_mgmt_set_bounds(mgmt);
+	if (req->framed)
+		ret = umd_call(&mgmt->info, req->op, req->in, req->in_len,
+			       req->out, req->out_len, &req->status);
+	else
+		ret = umd_send_recv(&mgmt->info, req->in, req->in_len,
+				    req->out, req->out_len);
+	if (ret == -ETIMEDOUT)
 		mgmt->stats.timeouts++;
-	return err;
+	return ret;
 }
 
 /*
@@ -218,6 +252,98 @@ static bool umd_mgmt_interrupted(int err)
 	return err == -ERESTARTSYS || err == -EINTR;
 }
 
+/*
+ * What umd_mgmt_send_recv() and umd_mgmt_call() share, once their
+ * arguments are checked: bring the loader in, back off, (re)start the
+ * handler, exchange, and stop it if the exchange failed.
+ */
+static ssize_t umd_mgmt_request(struct umd_mgmt *mgmt,
+				struct umd_mgmt_req *req)
+{
+	bool restart = true;
+	ssize_t ret;
+
+	if (mutex_lock_killable(&mgmt->lock))
+		return -EINTR;
+	mgmt->stats.requests++;
+
+	if (!mgmt->kmod_loaded) {
+		/* The loader's init calls umd_mgmt_load(), which takes the lock. */
+		mutex_unlock(&mgmt->lock);
+		if (mgmt->kmod)
+			request_module("%s", mgmt->kmod);
+		if (mutex_lock_killable(&mgmt->lock))
+			return -EINTR;
+
+		if (!mgmt->kmod_loaded) {
+			ret = -ENOPROTOOPT;
+			goto out;
+		}
+		/* The loader just started a handler: not a restart. */
+		restart = false;
+	}
+
+	if (umd_mgmt_backing_off(mgmt)) {
+		ret = -EHOSTDOWN;
+		goto out;
+	}
+
+	if (mgmt->info.tgid && umd_mgmt_exited(mgmt->info.tgid)) {
+		umd_cleanup_helper(&mgmt->info);
+		WRITE_ONCE(mgmt->stats.pid, 0);
+	}
+
+	/* A caller already interrupted need not cost the handler its life. */
+	if (signal_pending(current)) {
+		ret = -ERESTARTSYS;
+		goto out;
+	}
+
+	if (!mgmt->info.tgid) {
+		ret = umd_mgmt_start(mgmt);
+		if (ret) {
+			if (!umd_mgmt_interrupted(ret))
+				umd_mgmt_failed(mgmt);
+			goto out;
+		}
+		if (restart)
+			mgmt->stats.restarts++;
+	}
+
+	ret = umd_mgmt_exchange(mgmt, req);
+	if (ret >= 0) {
+		/* A handler that rejects its input works as it should. */
+		mgmt->failures = 0;
+		if (req->status) {
+			mgmt->stats.rejections++;
+			ret = req->status;
+		}
+		goto unlock;
+	}
+	switch (ret) {
+	case -ERESTARTSYS:
+		/* The caller's signal came before the request went out. */
+		break;
+	case -EINTR:
+		/*
+		 * The caller's signal. Unless the handler owes a reply, it
+		 * waits for the rest of a request that will not come.
+		 */
+		if (!umd_reply_owed(&mgmt->info))
+			umd_mgmt_stop(mgmt);
+		break;
+	default:
+		umd_mgmt_stop(mgmt);
+		umd_mgmt_failed(mgmt);
+	}
+out:
+	mgmt->stats.failures++;
+	mgmt->stats.last_error = ret;
+unlock:
+	mutex_unlock(&mgmt->lock);
+	return ret;
+}
+
 /**
  * umd_mgmt_send_recv - Communicate with the UMD Handler and start it.
  * @mgmt: user mode driver management structure
@@ -243,7 +369,8 @@ static bool umd_mgmt_interrupted(int err)
  * fatal signal ends the wait for the lock; any signal ends the wait for
  * the reply.
  * Return: Zero on success; -EINVAL if @in or @in_len is 0, or @out is NULL
- * with a non-zero @out_len (the handler is not involved); -ENOPROTOOPT if
+ * with a non-zero @out_len, or @mgmt is %UMD_MGMT_FRAMED (the handler is
+ * not involved); -ENOPROTOOPT if
  * the UMD Loader could not be loaded; -EHOSTDOWN while backing off;
  * -ETIMEDOUT if the request took too long; -EPIPE if the handler exited or
  * closed its stdout before it replied; -EMSGSIZE if it replied too much;
@@ -260,88 +387,70 @@ static bool umd_mgmt_interrupted(int err)
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 		       void *out, size_t out_len)
 {
-	bool restart = true;
-	int err;
+	struct umd_mgmt_req req = {
+		.in = in, .in_len = in_len, .out = out, .out_len = out_len,
+	};
 
-	if (!in || !in_len || (out_len && !out))
+	if (!in || !in_len || (out_len && !out) ||
+	    (mgmt->flags & UMD_MGMT_FRAMED))
 		return -EINVAL;
 
-	if (mutex_lock_killable(&mgmt->lock))
-		return -EINTR;
-	mgmt->stats.requests++;
-
-	if (!mgmt->kmod_loaded) {
-		/* The loader's init calls umd_mgmt_load(), which takes the lock. */
-		mutex_unlock(&mgmt->lock);
-		if (mgmt->kmod)
-			request_module("%s", mgmt->kmod);
-		if (mutex_lock_killable(&mgmt->lock))
-			return -EINTR;
-
-		if (!mgmt->kmod_loaded) {
-			err = -ENOPROTOOPT;
-			goto out;
-		}
-		/* The loader just started a handler: not a restart. */
-		restart = false;
-	}
-
-	if (umd_mgmt_backing_off(mgmt)) {
-		err = -EHOSTDOWN;
-		goto out;
-	}
-
-	if (mgmt->info.tgid && umd_mgmt_exited(mgmt->info.tgid)) {
-		umd_cleanup_helper(&mgmt->info);
-		WRITE_ONCE(mgmt->stats.pid, 0);
-	}
-
-	/* A caller already interrupted need not cost the handler its life. */
-	if (signal_pending(current)) {
-		err = -ERESTARTSYS;
-		goto out;
-	}
-
-	if (!mgmt->info.tgid) {
-		err = umd_mgmt_start(mgmt);
-		if (err) {
-			if (!umd_mgmt_interrupted(err))
-				umd_mgmt_failed(mgmt);
-			goto out;
-		}
-		if (restart)
-			mgmt->stats.restarts++;
-	}
-
-	err = umd_mgmt_exchange(mgmt, in, in_len, out, out_len);
-	switch (err) {
-	case 0:
-		mgmt->failures = 0;
-		break;
-	case -ERESTARTSYS:
-		/* The caller's signal came before the request went out. */
-		break;
-	case -EINTR:
-		/*
-		 * The caller's signal. Unless the handler owes a reply, it
-		 * waits for the rest of a request that will not come.
-		 */
-		if (!mgmt->info.reply_owed)
-			umd_mgmt_stop(mgmt);
-		break;
-	default:
-		umd_mgmt_stop(mgmt);
-		umd_mgmt_failed(mgmt);
-	}
-out:
-	if (err) {
-		mgmt->stats.failures++;
-		mgmt->stats.last_error = err;
-	}
-	mutex_unlock(&mgmt->lock);
-	return err;
+	return umd_mgmt_request(mgmt, &req);
 }
 EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
+
+/**
+ * umd_mgmt_call - Make a framed request of the UMD Handler, and start it.
+ * @mgmt: user mode driver management structure, with %UMD_MGMT_FRAMED
+ * @op: the operation, which the handler sees and its reply must carry
+ * @in: the request's payload; may be NULL if @in_len is 0
+ * @in_len: size of @in, 0 to @mgmt->max_msg_len
+ * @out: buffer for the reply's payload; may be NULL if @out_size is 0
+ * @out_size: size of @out
+ *
+ * As umd_mgmt_send_recv(), but in the framed protocol of
+ * include/uapi/linux/usermode_driver_mgmt.h: the request is a header and
+ * @in_len bytes of payload, and the reply the handler's status and up to
+ * @out_size bytes (and no more than @mgmt->max_msg_len) of payload, which
+ * go into @out; nothing is written past them. The handler's header is
+ * read once and checked before anything looks at it.
+ *
+ * A handler that rejects its input with a status of the set the UAPI
+ * header lists has done its job: its status is returned as is, the
+ * handler keeps running, and the call counts in @stats.rejections, not as
+ * a failure. Any other reply the protocol does not allow stops the
+ * handler and counts as a failure, as a failed exchange of
+ * umd_mgmt_send_recv() does.
+ *
+ * Context: As umd_mgmt_send_recv().
+ * Return: The length of the reply's payload, 0 to @out_size. Or the
+ * handler's status: -EINVAL, -EBADMSG, -ENOENT, -EOPNOTSUPP, -E2BIG,
+ * -ERANGE or -EKEYREJECTED. Before anything is sent, -EINVAL if @mgmt is
+ * not %UMD_MGMT_FRAMED, @in is NULL with a non-zero @in_len, or @out with
+ * a non-zero @out_size, and -E2BIG if @in_len is above the maximum (the
+ * handler is not involved). -EPROTO if the reply's header is wrong (its
+ * id, op, status or a reserved field) or more than one frame came back;
+ * -EMSGSIZE if its payload is longer than @out_size or the maximum;
+ * -EPIPE if the handler exited before its whole reply came; otherwise the
+ * errors of umd_mgmt_send_recv(), with the same consequences.
+ */
+ssize_t umd_mgmt_call(struct umd_mgmt *mgmt, u32 op, const void *in,
+		      size_t in_len, void *out, size_t out_size)
+{
+	struct umd_mgmt_req req = {
+		.framed = true, .op = op,
+		.in = in, .in_len = in_len, .out = out, .out_len = out_size,
+	};
+
+	if (!(mgmt->flags & UMD_MGMT_FRAMED) || (in_len && !in) ||
+	    (out_size && !out))
+		return -EINVAL;
+	if (in_len > umd_mgmt_max_len(mgmt))
+		return -E2BIG;
+
+	return umd_mgmt_request(mgmt, &req);
+}
+EXPORT_SYMBOL_GPL(umd_mgmt_call);
 
 /**
  * umd_mgmt_load - Load and start the UMD Handler.

@@ -6,7 +6,10 @@
  * from a blob that a UMD Loader module holds. The library brings in the
  * loader on demand, confines the handler, restarts it when it exits, bounds
  * each request in time, backs off from a handler that keeps failing, and
- * serialises requests.
+ * serialises requests. Requests and replies are either of sizes fixed per
+ * call, or framed (UMD_MGMT_FRAMED): of any length up to the driver's
+ * maximum, with an operation code, a request id and the handler's status,
+ * in the wire format of include/uapi/linux/usermode_driver_mgmt.h.
  */
 #ifndef __LINUX_USERMODE_DRIVER_MGMT_H__
 #define __LINUX_USERMODE_DRIVER_MGMT_H__
@@ -17,6 +20,7 @@
 #include <linux/uidgid.h>
 #include <linux/usermode_driver.h>
 #include <linux/workqueue.h>
+#include <uapi/linux/usermode_driver_mgmt.h>
 
 /* Time a request may take when umd_mgmt.timeout_ms is 0. */
 #define UMD_MGMT_DEFAULT_TIMEOUT_MS	5000
@@ -49,6 +53,14 @@
  * -EOPNOTSUPP on a kernel without the umd_seal LSM enabled.
  */
 #define UMD_MGMT_SEALED			BIT(2)
+/*
+ * Framed: requests are made with umd_mgmt_call(), in the wire format of
+ * include/uapi/linux/usermode_driver_mgmt.h, and umd_mgmt_send_recv() fails
+ * with -EINVAL. Without it, the other way round.
+ */
+#define UMD_MGMT_FRAMED			BIT(3)
+/* The most payload of a framed message when umd_mgmt.max_msg_len is 0. */
+#define UMD_MGMT_DEFAULT_MAX_MSG_LEN	(1024 * 1024)
 /* Consecutive failures, each within this window of the first, ... */
 #define UMD_MGMT_BACKOFF_FAILURES	5
 #define UMD_MGMT_BACKOFF_WINDOW_MS	10000
@@ -57,14 +69,16 @@
 
 /**
  * struct umd_mgmt_stats - what a user mode driver has done
- * @requests: calls of umd_mgmt_send_recv()
- * @failures: of those, the calls that failed
+ * @requests: calls of umd_mgmt_send_recv() and umd_mgmt_call()
+ * @failures: of those, the calls that failed; not those the handler
+ *            rejected
  * @timeouts: of those, the requests that timed out
  * @starts: handler processes started
  * @restarts: of those, the ones started by a request, after a handler that
  *            exited, was killed or failed
  * @idle_stops: handlers stopped for using the CPU between requests
- * @last_error: the last error umd_mgmt_send_recv() returned, 0 if none
+ * @rejections: framed requests the handler rejected with a status
+ * @last_error: the error of the last call that failed, 0 if none
  * @pid: the running handler's pid in the initial pid namespace, 0 if none
  */
 struct umd_mgmt_stats {
@@ -74,6 +88,7 @@ struct umd_mgmt_stats {
 	u64 starts;
 	u64 restarts;
 	u64 idle_stops;
+	u64 rejections;
 	int last_error;
 	pid_t pid;
 };
@@ -92,9 +107,9 @@ struct umd_mgmt_stats {
  *              is killed and the request fails with -ETIMEDOUT; 0 means
  *              %UMD_MGMT_DEFAULT_TIMEOUT_MS. Each exchange of post_start
  *              has as long.
- * @flags: %UMD_MGMT_NO_SYSCALL_FILTER, %UMD_MGMT_UNCONFINED and
- *         %UMD_MGMT_SEALED, or 0 for a handler confined in every way and
- *         not sealed
+ * @flags: %UMD_MGMT_NO_SYSCALL_FILTER, %UMD_MGMT_UNCONFINED,
+ *         %UMD_MGMT_SEALED and %UMD_MGMT_FRAMED, or 0 for a handler of
+ *         fixed-size messages confined in every way and not sealed
  * @uid: the user the handler runs as; 0 means %UMD_MGMT_DEFAULT_UID
  * @gid: the group the handler runs as; 0 means %UMD_MGMT_DEFAULT_GID
  * @idle_cpu_ms: CPU time, in milliseconds, the handler may use between
@@ -102,6 +117,8 @@ struct umd_mgmt_stats {
  *               %UMD_MGMT_IDLE_CHECK_MS) with no request in between; more
  *               stops it, as a failure. 0 means
  *               %UMD_MGMT_DEFAULT_IDLE_CPU_MS.
+ * @max_msg_len: the most payload, in bytes, of a framed request or reply;
+ *               0 means %UMD_MGMT_DEFAULT_MAX_MSG_LEN. At most %U32_MAX.
  * @stats: counters, read them with umd_mgmt_get_stats()
  * @failures: consecutive failures, for the back-off
  * @first_failure: when the first of them happened, in jiffies_64
@@ -115,13 +132,14 @@ struct umd_mgmt_stats {
  *
  * Information necessary to manage the UMD during its lifecycle. The manager
  * zero-initialises it, sets @info.driver_name, @kmod and optionally
- * @post_start, @timeout_ms, @flags, @uid, @gid and @idle_cpu_ms, and
- * initialises @lock.
+ * @post_start, @timeout_ms, @flags, @uid, @gid, @idle_cpu_ms and
+ * @max_msg_len, and initialises @lock.
  * The fields from @stats on are the library's.
  *
  * @post_start runs with @lock held, after each start. It may exchange
  * messages with the new handler through umd_send_recv(&mgmt->info, ...),
- * each bounded by @timeout_ms, and must not call the umd_mgmt_*()
+ * or umd_call(&mgmt->info, ...) if %UMD_MGMT_FRAMED, each bounded by
+ * @timeout_ms (and @max_msg_len), and must not call the umd_mgmt_*()
  * functions on @mgmt, which take @lock and would wait for it forever.
  *
  * Set @timeout_ms with umd_mgmt_set_timeout() once requests may be under
@@ -138,6 +156,7 @@ struct umd_mgmt {
 	kuid_t uid;
 	kgid_t gid;
 	unsigned int idle_cpu_ms;
+	size_t max_msg_len;
 	struct umd_mgmt_stats stats;
 	unsigned int failures;
 	u64 first_failure;
@@ -151,6 +170,8 @@ struct umd_mgmt {
 
 int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 		       void *out, size_t out_len);
+ssize_t umd_mgmt_call(struct umd_mgmt *mgmt, u32 op, const void *in,
+		      size_t in_len, void *out, size_t out_size);
 int umd_mgmt_load(struct umd_mgmt *mgmt, const char *start, const char *end);
 void umd_mgmt_unload(struct umd_mgmt *mgmt);
 void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats);

@@ -156,6 +156,8 @@ pub struct Stats {
     pub restarts: u64,
     /// Handlers stopped for using the CPU between requests.
     pub idle_stops: u64,
+    /// Framed requests the handler rejected with a status; not failures.
+    pub rejections: u64,
     /// The last error a request returned.
     pub last_error: Option<Error>,
     /// The running handler's pid in the initial pid namespace, 0 if none runs.
@@ -368,6 +370,7 @@ impl<D: Driver> UmdMgmt<D> {
             starts: raw.starts,
             restarts: raw.restarts,
             idle_stops: raw.idle_stops,
+            rejections: raw.rejections,
             last_error: (raw.last_error != 0).then(|| Error::from_errno(raw.last_error)),
             pid: raw.pid,
         }
