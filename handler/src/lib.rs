@@ -13,6 +13,8 @@
 
 #![cfg_attr(not(test), no_std)]
 
+pub mod frame;
+
 /// Size of a request: one native-endian `u32`.
 pub const REQUEST_LEN: usize = 4;
 /// Size of every reply of the sample protocol: 128 KiB.

@@ -20,6 +20,7 @@ pub mod nr {
     /// Not exit_group: seccomp's strict mode allows only exit. The binaries
     /// are single-threaded, so it ends the process.
     pub const EXIT: usize = 60;
+    pub const NANOSLEEP: usize = 35;
 }
 
 /// Defines the process entry point `_start`, which calls `$main`, a
@@ -141,6 +142,16 @@ pub fn read(fd: usize, buf: &mut [u8]) -> isize {
 pub fn write(fd: usize, buf: &[u8]) -> isize {
     // SAFETY: `buf` is valid for reads of `buf.len()` bytes.
     unsafe { syscall3(nr::WRITE, fd, buf.as_ptr() as usize, buf.len()) }
+}
+
+/// Sleeps for `ms` milliseconds, or until a signal; returns 0 or a
+/// negative errno. Not a system call seccomp's strict mode allows.
+pub fn sleep_ms(ms: u32) -> isize {
+    // struct timespec: seconds, nanoseconds.
+    let ts: [i64; 2] = [i64::from(ms / 1000), i64::from(ms % 1000) * 1_000_000];
+    // SAFETY: `ts` is a struct timespec that outlives the call, which only
+    // reads it; the remaining time is not asked for (NULL).
+    unsafe { syscall3(nr::NANOSLEEP, ts.as_ptr() as usize, 0, 0) }
 }
 
 /// Ends the process with `code`.
