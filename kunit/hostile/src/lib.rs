@@ -16,6 +16,8 @@
 
 #![cfg_attr(not(test), no_std)]
 
+pub mod framed;
+
 pub use umd_handler::{REPLY_LEN, REQUEST_LEN};
 
 /// Bytes the `long` mode writes beyond a full reply.
@@ -85,6 +87,11 @@ pub enum Mode {
     /// with no system call that a filter could refuse, between requests,
     /// where no deadline runs.
     Spin,
+    /// `framed`: speaks the framed protocol, each request answered as its
+    /// op says: see [`framed`]. Sleeps with nanosleep.
+    Framed,
+    /// `fearly`: as `framed`, after a frame written before any request.
+    FramedEarly,
 }
 
 /// Byte `i` of a `sized` reply.
@@ -116,6 +123,8 @@ impl Mode {
             b"keyed" => Mode::Keyed,
             b"sized" => Mode::Sized,
             b"spin" => Mode::Spin,
+            b"framed" => Mode::Framed,
+            b"fearly" => Mode::FramedEarly,
             _ => Mode::Echo,
         }
     }
@@ -144,6 +153,8 @@ mod tests {
             ("keyed", Mode::Keyed),
             ("sized", Mode::Sized),
             ("spin", Mode::Spin),
+            ("framed", Mode::Framed),
+            ("fearly", Mode::FramedEarly),
         ] {
             let name = format!("umd_hostile_{suffix}");
             assert_eq!(Mode::from_name(name.as_bytes()), mode, "{name}");

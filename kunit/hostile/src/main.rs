@@ -9,7 +9,9 @@
 #![no_main]
 
 use core::ffi::CStr;
+use umd_handler::frame::HDR_LEN;
 use umd_handler::{io_result, read_exact, update, write_all, Channel, Error};
+use umd_hostile::framed::{self, End, Host};
 use umd_hostile::{
     keyed_reply, sized_byte, Mode, EXTRA, EXTRA_LEN, GARBAGE, REPLY_LEN, REQUEST_LEN, SLOW_NS,
     UNKNOWN_ATTEMPT,
@@ -64,6 +66,8 @@ const UNIX_ADDR: &[u8] = b"\x01\x00\x00umd_mgmt_kunit";
 /// In an escape attempt id: close stdin first, then exit after the reply.
 const FREE_FD: u32 = 0x100;
 const BUF_LEN: usize = REPLY_LEN + EXTRA_LEN;
+/// Room for a framed payload: the library's default maximum, 1 MiB.
+const FRAMED_MAX: usize = 1 << 20;
 
 struct Stdio;
 
@@ -77,11 +81,21 @@ impl Channel for Stdio {
     }
 }
 
+impl Host for Stdio {
+    fn sleep_ms(&mut self, ms: u32) {
+        umd_rt::sleep_ms(ms);
+    }
+}
+
 /// Runs the mode named by `name`, the handler's `argv[0]`.
 fn main(name: &[u8]) -> i32 {
+    let mode = Mode::from_name(name);
+    if matches!(mode, Mode::Framed | Mode::FramedEarly) {
+        return serve_framed(mode == Mode::FramedEarly);
+    }
     // The only zeroing of the buffer: `serve` builds sample replies from it.
     let mut buf = [0u8; BUF_LEN];
-    match serve(Mode::from_name(name), &mut buf) {
+    match serve(mode, &mut buf) {
         Ok(()) => 0,
         Err(_) => 1,
     }
@@ -193,11 +207,22 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                 write_all(chan, &request)?;
                 spin_forever();
             }
-            // It never reads: see above.
-            Mode::Shrink => {}
+            // It never reads: see above; the framed modes are served by
+            // serve_framed().
+            Mode::Shrink | Mode::Framed | Mode::FramedEarly => {}
         }
     }
     Ok(())
+}
+
+/// The framed modes: 0 when the input ends, or when an op exits.
+fn serve_framed(early: bool) -> i32 {
+    let mut buf = [0u8; FRAMED_MAX];
+    let mut frame = [0u8; HDR_LEN + FRAMED_MAX];
+    match framed::serve(&mut Stdio, &mut buf, &mut frame, early) {
+        Ok(End::Closed | End::Exit) => 0,
+        Err(_) => 1,
+    }
 }
 
 /// Makes escape attempt `id`; returns the result of its last system call,

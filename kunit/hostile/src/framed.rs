@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! The framed modes of the fixture: `framed` answers each framed request as
+//! its op says, well or in one of the ways the protocol forbids; `fearly`
+//! first writes a frame no request asked for, then does the same. The
+//! payload of a request is the op's argument. Generic over the channel, so
+//! that every behaviour is host-tested.
+
+use umd_handler::frame::{read_request, write_header, Header, RequestError, HDR_LEN};
+use umd_handler::{write_all, Channel, Error};
+
+use crate::sized_byte;
+
+/// Echoes the payload.
+pub const OP_ECHO: u32 = 0;
+/// Rejects the request with the `i32` status of its payload, whatever it is.
+pub const OP_STATUS: u32 = 1;
+/// Replies with `n` bytes of [`sized_byte`], `n` the payload's `u32`.
+pub const OP_SIZED: u32 = 2;
+/// Replies with a header whose `len` is the payload's `u32`, followed by
+/// as many bytes as it has room for.
+pub const OP_LEN: u32 = 3;
+/// Echoes, with another id in the reply.
+pub const OP_WRONG_ID: u32 = 4;
+/// Echoes, with another op in the reply.
+pub const OP_WRONG_OP: u32 = 5;
+/// Echoes, with reserved field `k` of the reply set to 1, `k` the payload's
+/// `u32`: 0 `max_reply`, 1 `flags`, 2 `reserved`.
+pub const OP_RESERVED: u32 = 6;
+/// Echoes the rest of the payload after a `u32` of milliseconds, in four
+/// writes split inside the header, with a pause of that long between them.
+pub const OP_SPLIT: u32 = 7;
+/// Writes a header announcing the payload's length, then nothing, and
+/// reads on until its input ends.
+pub const OP_HEADER_THEN_SILENCE: u32 = 8;
+/// Writes a header announcing the payload's length and half of the
+/// payload, then exits.
+pub const OP_SHORT_THEN_EXIT: u32 = 9;
+/// Echoes twice, in one write: two frames for one request.
+pub const OP_TWO_FRAMES: u32 = 10;
+/// Writes half a header, then reads on until its input ends.
+pub const OP_HALF_HEADER: u32 = 11;
+/// Writes half a header, then exits.
+pub const OP_HALF_HEADER_THEN_EXIT: u32 = 12;
+/// Echoes the rest of the payload after a `u32` of milliseconds, and after
+/// a pause of that long writes the same frame again, unasked.
+pub const OP_LATE_FRAME: u32 = 13;
+
+/// What the fixture needs of its process besides the channel.
+pub trait Host: Channel {
+    /// Sleeps for `ms` milliseconds.
+    fn sleep_ms(&mut self, ms: u32);
+}
+
+/// How [`serve`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The input ended between requests.
+    Closed,
+    /// The op says the process exits now.
+    Exit,
+}
+
+fn u32_at(p: &[u8], i: usize) -> u32 {
+    p.get(i..i + 4)
+        .map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()))
+}
+
+/// Reads and drops input until it ends.
+fn read_to_end<H: Host>(host: &mut H, sink: &mut [u8]) -> Result<End, Error> {
+    while host.read(sink)? != 0 {}
+    Ok(End::Closed)
+}
+
+/// Serves framed requests as their ops say. `buf` holds a request's
+/// payload, `frame` a reply's frame; `early`: write a frame first, before
+/// any request.
+pub fn serve<H: Host>(
+    host: &mut H,
+    buf: &mut [u8],
+    frame: &mut [u8],
+    early: bool,
+) -> Result<End, Error> {
+    if early {
+        write_header(
+            host,
+            &Header {
+                id: 1,
+                ..Header::default()
+            },
+        )?;
+    }
+    loop {
+        let req = match read_request(host, buf) {
+            Ok(Some(req)) => req,
+            Ok(None) => return Ok(End::Closed),
+            Err(RequestError::Io(e)) => return Err(e),
+            // The kernel never sends these.
+            Err(_) => return Err(Error::TruncatedRequest),
+        };
+        let payload = &buf[..req.len as usize];
+        let arg = u32_at(payload, 0);
+        let (body, reply_len) = match req.op {
+            OP_SIZED => {
+                let n = (arg as usize).min(frame.len() - HDR_LEN);
+                for (i, b) in frame[HDR_LEN..HDR_LEN + n].iter_mut().enumerate() {
+                    *b = sized_byte(i);
+                }
+                (None, n)
+            }
+            OP_SPLIT | OP_LATE_FRAME => (Some(&payload[payload.len().min(4)..]), 0),
+            _ => (Some(payload), 0),
+        };
+        let len = match body {
+            Some(body) => {
+                frame[HDR_LEN..HDR_LEN + body.len()].copy_from_slice(body);
+                body.len()
+            }
+            None => reply_len,
+        };
+        let mut hdr = req.reply(len as u32);
+        match req.op {
+            OP_STATUS => {
+                hdr = req.rejection(arg as i32);
+                write_header(host, &hdr)?;
+                continue;
+            }
+            OP_LEN => {
+                hdr.len = arg;
+                let n = (arg as usize).min(frame.len() - HDR_LEN);
+                frame[..HDR_LEN].copy_from_slice(&hdr.to_bytes());
+                write_all(host, &frame[..HDR_LEN + n])?;
+                continue;
+            }
+            OP_WRONG_ID => hdr.id ^= 1,
+            OP_WRONG_OP => hdr.op = hdr.op.wrapping_add(1),
+            OP_RESERVED => match arg {
+                0 => hdr.max_reply = 1,
+                1 => hdr.flags = 1,
+                _ => hdr.reserved = 1,
+            },
+            _ => {}
+        }
+        frame[..HDR_LEN].copy_from_slice(&hdr.to_bytes());
+        let whole = &frame[..HDR_LEN + len];
+        match req.op {
+            OP_SPLIT => {
+                for (i, piece) in [&whole[..1], &whole[1..9], &whole[9..20], &whole[20..]]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i > 0 {
+                        host.sleep_ms(arg);
+                    }
+                    write_all(host, piece)?;
+                }
+            }
+            OP_HEADER_THEN_SILENCE => {
+                write_all(host, &whole[..HDR_LEN])?;
+                return read_to_end(host, buf);
+            }
+            OP_SHORT_THEN_EXIT => {
+                write_all(host, &whole[..HDR_LEN + len / 2])?;
+                return Ok(End::Exit);
+            }
+            OP_HALF_HEADER => {
+                write_all(host, &whole[..HDR_LEN / 2])?;
+                return read_to_end(host, buf);
+            }
+            OP_HALF_HEADER_THEN_EXIT => {
+                write_all(host, &whole[..HDR_LEN / 2])?;
+                return Ok(End::Exit);
+            }
+            OP_TWO_FRAMES => {
+                // One write, so that the kernel finds both at once.
+                let n = whole.len();
+                frame.copy_within(..n, n);
+                write_all(host, &frame[..2 * n])?;
+            }
+            OP_LATE_FRAME => {
+                write_all(host, whole)?;
+                host.sleep_ms(arg);
+                write_all(host, whole)?;
+            }
+            _ => write_all(host, whole)?,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use umd_handler::frame::status;
+
+    struct Pipe {
+        input: Vec<u8>,
+        pos: usize,
+        writes: Vec<Vec<u8>>,
+        sleeps: Vec<u32>,
+    }
+
+    impl Channel for Pipe {
+        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+            let n = buf.len().min(self.input.len() - self.pos);
+            buf[..n].copy_from_slice(&self.input[self.pos..self.pos + n]);
+            self.pos += n;
+            Ok(n)
+        }
+
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
+            self.writes.push(buf.to_vec());
+            Ok(buf.len())
+        }
+    }
+
+    impl Host for Pipe {
+        fn sleep_ms(&mut self, ms: u32) {
+            self.sleeps.push(ms);
+        }
+    }
+
+    fn request(id: u64, op: u32, payload: &[u8]) -> Vec<u8> {
+        let hdr = Header {
+            id,
+            op,
+            len: payload.len() as u32,
+            max_reply: 4096,
+            ..Header::default()
+        };
+        let mut v = hdr.to_bytes().to_vec();
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn run(op: u32, payload: &[u8], early: bool) -> (Result<End, Error>, Pipe) {
+        let mut pipe = Pipe {
+            input: request(5, op, payload),
+            pos: 0,
+            writes: Vec::new(),
+            sleeps: Vec::new(),
+        };
+        let (mut buf, mut frame) = (vec![0u8; 4096], vec![0u8; HDR_LEN + 4096]);
+        let r = serve(&mut pipe, &mut buf, &mut frame, early);
+        (r, pipe)
+    }
+
+    fn header(b: &[u8]) -> Header {
+        Header::from_bytes(b[..HDR_LEN].try_into().unwrap())
+    }
+
+    fn arg(n: u32, rest: &[u8]) -> Vec<u8> {
+        let mut v = n.to_ne_bytes().to_vec();
+        v.extend_from_slice(rest);
+        v
+    }
+
+    #[test]
+    fn echo_sized_and_status_are_well_formed() {
+        let (r, p) = run(OP_ECHO, b"abc", false);
+        assert_eq!((r, p.writes.len()), (Ok(End::Closed), 1));
+        assert_eq!(
+            (header(&p.writes[0]), &p.writes[0][HDR_LEN..]),
+            (
+                Header {
+                    id: 5,
+                    len: 3,
+                    ..Header::default()
+                },
+                &b"abc"[..]
+            )
+        );
+
+        let (_, p) = run(OP_SIZED, &7u32.to_ne_bytes(), false);
+        let want: Vec<u8> = (0..7).map(sized_byte).collect();
+        assert_eq!(
+            (header(&p.writes[0]).len, &p.writes[0][HDR_LEN..]),
+            (7, &want[..])
+        );
+
+        for s in status::ALL.into_iter().chain([-512, -529, 1]) {
+            let (_, p) = run(OP_STATUS, &s.to_ne_bytes(), false);
+            assert_eq!(
+                p.writes[0],
+                Header {
+                    id: 5,
+                    op: OP_STATUS,
+                    status: s,
+                    ..Header::default()
+                }
+                .to_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn bad_headers_are_what_their_op_says() {
+        let (_, p) = run(OP_LEN, &u32::MAX.to_ne_bytes(), false);
+        assert_eq!(header(&p.writes[0]).len, u32::MAX);
+        let (_, p) = run(OP_WRONG_ID, b"x", false);
+        assert_eq!(header(&p.writes[0]).id, 4);
+        let (_, p) = run(OP_WRONG_OP, b"x", false);
+        assert_eq!(header(&p.writes[0]).op, OP_WRONG_OP + 1);
+        for (k, field) in [(0u32, 20), (1, 24), (2, 28)] {
+            let (_, p) = run(OP_RESERVED, &k.to_ne_bytes(), false);
+            assert_eq!(
+                p.writes[0][field..field + 4],
+                1u32.to_ne_bytes(),
+                "field {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn split_writes_a_whole_frame_in_four_pieces_with_pauses() {
+        let (r, p) = run(OP_SPLIT, &arg(100, b"hello"), false);
+        assert_eq!(r, Ok(End::Closed));
+        assert_eq!(
+            p.writes.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1, 8, 11, 12 + 5]
+        );
+        assert_eq!(p.sleeps, [100, 100, 100]);
+        let whole = p.writes.concat();
+        assert_eq!((header(&whole).len, &whole[HDR_LEN..]), (5, &b"hello"[..]));
+    }
+
+    #[test]
+    fn cut_frames_end_as_their_op_says() {
+        let (r, p) = run(OP_HEADER_THEN_SILENCE, b"abcd", false);
+        assert_eq!((r, p.writes.concat().len()), (Ok(End::Closed), HDR_LEN));
+        let (r, p) = run(OP_SHORT_THEN_EXIT, b"abcd", false);
+        assert_eq!((r, p.writes.concat().len()), (Ok(End::Exit), HDR_LEN + 2));
+        let (r, p) = run(OP_HALF_HEADER, b"", false);
+        assert_eq!((r, p.writes.concat().len()), (Ok(End::Closed), HDR_LEN / 2));
+        let (r, p) = run(OP_HALF_HEADER_THEN_EXIT, b"", false);
+        assert_eq!((r, p.writes.concat().len()), (Ok(End::Exit), HDR_LEN / 2));
+    }
+
+    #[test]
+    fn extra_frames_come_as_their_op_says() {
+        let (_, p) = run(OP_TWO_FRAMES, b"ab", false);
+        let n = HDR_LEN + 2;
+        assert_eq!((p.writes.len(), p.writes[0].len()), (1, 2 * n));
+        assert_eq!(p.writes[0][..n], p.writes[0][n..]);
+        let (_, p) = run(OP_LATE_FRAME, &arg(50, b"ab"), false);
+        assert_eq!(
+            (p.writes.len(), header(&p.writes[1]).len, &p.sleeps[..]),
+            (2, 2, &[50][..])
+        );
+        let (_, p) = run(OP_ECHO, b"ab", true);
+        assert_eq!(
+            (
+                p.writes.len(),
+                header(&p.writes[0]).id,
+                header(&p.writes[1]).id
+            ),
+            (2, 1, 5)
+        );
+    }
+}
