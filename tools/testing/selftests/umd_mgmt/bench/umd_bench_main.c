@@ -24,6 +24,12 @@
 #define N_SPAWN 200
 #define N_START 20
 #define REPLY_LEN SZ_128K
+/* Batches of each of two interleaved cases, and their size. */
+#define ROUNDS 10
+#define BATCH 500
+/* The framed fixture's ops (kunit/hostile/src/framed.rs). */
+#define OP_ECHO 0
+#define OP_SIZED 2
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -142,19 +148,104 @@ static int sample_mgmt(void *ctx, u32 i)
 	return err ?: (b->reply[offset] == 1 ? 0 : -EBADMSG);
 }
 
-static struct umd_mgmt *new_mgmt(const char *name, char *start, char *end)
+static int echo_framed(void *ctx, u32 i)
+{
+	u32 reply = ~i;
+	ssize_t ret;
+
+	ret = umd_mgmt_call(ctx, OP_ECHO, &i, sizeof(i), &reply, sizeof(reply));
+	if (ret < 0)
+		return ret;
+	return ret == sizeof(reply) && reply == i ? 0 : -EBADMSG;
+}
+
+struct sized {
+	struct umd_mgmt *mgmt;
+	u32 len;
+	u8 *reply;
+};
+
+static int sized_framed(void *ctx, u32 i)
+{
+	struct sized *s = ctx;
+	u32 k = i % s->len;
+	ssize_t ret;
+
+	ret = umd_mgmt_call(s->mgmt, OP_SIZED, &s->len, sizeof(s->len),
+			    s->reply, s->len);
+	if (ret < 0)
+		return ret;
+	/* The fixture's byte k is k ^ 0x5a. */
+	return ret == s->len && s->reply[k] == ((u8)k ^ 0x5a) ? 0 : -EBADMSG;
+}
+
+/*
+ * Times @fn_a and @fn_b in ROUNDS alternating batches of BATCH calls each,
+ * so that drift in the guest favours neither, and reports both.
+ */
+static int bench_interleaved(const char *name_a, bench_fn fn_a, void *ctx_a,
+			     const char *name_b, bench_fn fn_b, void *ctx_b)
+{
+	const int n = ROUNDS * BATCH;
+	u64 *ns_a, *ns_b, total_a = 0, total_b = 0, t0;
+	int r, i, k, err = 0;
+
+	ns_a = kvmalloc_array(n, sizeof(u64), GFP_KERNEL);
+	ns_b = kvmalloc_array(n, sizeof(u64), GFP_KERNEL);
+	if (!ns_a || !ns_b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < WARMUP && !err; i++)
+		err = fn_a(ctx_a, i) ?: fn_b(ctx_b, i);
+	for (r = 0; r < ROUNDS && !err; r++) {
+		for (i = 0; i < BATCH && !err; i++) {
+			k = r * BATCH + i;
+			t0 = ktime_get_ns();
+			err = fn_a(ctx_a, k);
+			ns_a[k] = ktime_get_ns() - t0;
+			total_a += ns_a[k];
+		}
+		for (i = 0; i < BATCH && !err; i++) {
+			k = r * BATCH + i;
+			t0 = ktime_get_ns();
+			err = fn_b(ctx_b, k);
+			ns_b[k] = ktime_get_ns() - t0;
+			total_b += ns_b[k];
+		}
+	}
+	if (!err) {
+		report(name_a, ns_a, n, total_a);
+		report(name_b, ns_b, n, total_b);
+	} else {
+		pr_err("umd_bench: case=%s/%s failed: %d\n", name_a, name_b, err);
+	}
+out:
+	kvfree(ns_a);
+	kvfree(ns_b);
+	return err;
+}
+
+static struct umd_mgmt *new_mgmt_flags(const char *name, char *start,
+				       char *end, unsigned int flags)
 {
 	struct umd_mgmt *mgmt = kzalloc(sizeof(*mgmt), GFP_KERNEL);
 
 	if (!mgmt)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&mgmt->lock);
+	mgmt->flags = flags;
 	mgmt->info.driver_name = name;
 	if (umd_mgmt_load(mgmt, start, end)) {
 		kfree(mgmt);
 		return ERR_PTR(-EIO);
 	}
 	return mgmt;
+}
+
+static struct umd_mgmt *new_mgmt(const char *name, char *start, char *end)
+{
+	return new_mgmt_flags(name, start, end, 0);
 }
 
 static void free_mgmt(struct umd_mgmt *mgmt)
@@ -211,6 +302,46 @@ static int bench_round_trips(void)
 	return err;
 }
 
+/*
+ * The framed protocol against the seed's, both no_std Rust handlers
+ * confined alike, interleaved; then framed replies of 4 KiB and 128 KiB.
+ */
+static int bench_framed(void)
+{
+	struct umd_mgmt *seed, *framed;
+	struct sized s;
+	int err;
+
+	seed = new_mgmt("umd_bench_echo", umd_bench_rust_handler_start,
+			umd_bench_rust_handler_end);
+	if (IS_ERR(seed))
+		return PTR_ERR(seed);
+	framed = new_mgmt_flags("umd_bench_framed",
+				umd_bench_framed_handler_start,
+				umd_bench_framed_handler_end, UMD_MGMT_FRAMED);
+	if (IS_ERR(framed)) {
+		free_mgmt(seed);
+		return PTR_ERR(framed);
+	}
+	err = bench_interleaved("seed_echo_interleaved", echo_mgmt, seed,
+				"framed_echo", echo_framed, framed);
+	free_mgmt(seed);
+
+	s.mgmt = framed;
+	s.reply = kvmalloc(REPLY_LEN, GFP_KERNEL);
+	if (!s.reply)
+		err = err ?: -ENOMEM;
+	s.len = SZ_4K;
+	if (!err)
+		err = bench("framed_reply_4k", WARMUP, N_BIG, sized_framed, &s);
+	s.len = REPLY_LEN;
+	if (!err)
+		err = bench("framed_reply_128k", 20, N_BIG, sized_framed, &s);
+	kvfree(s.reply);
+	free_mgmt(framed);
+	return err;
+}
+
 /* Load to first reply, and restart after a kill to first reply. */
 static int bench_start(const char *handler, char *start, char *end)
 {
@@ -259,6 +390,7 @@ static int __init umd_bench_init(void)
 	int err;
 
 	err = bench_round_trips() ?:
+	      bench_framed() ?:
 	      bench_start("rust_handler", umd_bench_rust_handler_start,
 			  umd_bench_rust_handler_end) ?:
 	      bench_start("c_handler", umd_bench_c_handler_start,
