@@ -12,9 +12,10 @@ pristine=$2
 build=$(build_root "$tree")/checks
 docs=$(build_root "$tree")/docs
 page=$docs/Documentation/output/driver-api/umd_mgmt.html
-ours='usermode_driver_mgmt|umd_seal|mlockall_current|umd_send_recv|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/|umd_mgmt\.rst'
+ours='usermode_driver_mgmt|umd_seal|mlockall_current|umd_send_recv|umd_call|umd_recv_frame|umd_pipe_|rust/kernel/umd_mgmt\.rs|kernel/umd_mgmt_kunit/|umd_mgmt\.rst'
 mk=(make -C "$tree" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 c_files=(include/linux/usermode_driver_mgmt.h kernel/usermode_driver_mgmt.c
+	 include/uapi/linux/usermode_driver_mgmt.h
 	 include/linux/umd_seal.h security/umd_seal/umd_seal.c)
 failed=()
 
@@ -45,7 +46,8 @@ htmldocs() {
 
 	touch "$tree/Documentation/driver-api/umd_mgmt.rst"
 	make -C "$tree" O="$docs" SPHINXDIRS=driver-api htmldocs || return
-	for f in $(sed -n 's/^EXPORT_SYMBOL_GPL(\(.*\));/\1/p' "$tree/kernel/usermode_driver_mgmt.c"); do
+	for f in $(sed -n 's/^EXPORT_SYMBOL_GPL(\(.*\));/\1/p' "$tree/kernel/usermode_driver_mgmt.c") \
+		 umd_send_recv umd_call umd_mgmt_msg_hdr; do
 		grep -q "id=\"c\.$f\"" "$page" || { echo "error: $page lacks $f()"; return 1; }
 	done
 }
@@ -54,6 +56,7 @@ gate "series: git format-patch" "$TOP/scripts/format-series.sh" "$pristine" "$bu
 gate "checkpatch --strict (files and series)" "$TOP/scripts/checkpatch.sh" "$tree" "$build/series"
 gate "kernel-doc -none -Wall" sh -c "cd '$tree' && ./scripts/kernel-doc -none -Wall ${c_files[*]} &&
 	./scripts/kernel-doc -none -Wall -function umd_send_recv kernel/usermode_driver.c &&
+	./scripts/kernel-doc -none -Wall -function umd_call kernel/usermode_driver.c &&
 	./scripts/kernel-doc -none -Wall -function mlockall_current mm/mlock.c"
 # Drop our objects here (not in the test builds) so that W=1, sparse and
 # clippy really look at them.
