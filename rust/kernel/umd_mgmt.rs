@@ -498,6 +498,7 @@ unsafe extern "C" fn post_start_callback<D: Driver>(mgmt: *mut bindings::umd_mgm
 ///
 /// The blob of `umd` is loaded, by the call that created this guard, and no other guard exists
 /// for it.
+#[must_use = "dropping the guard unloads the blob at once"]
 pub struct Loaded<D: Driver> {
     umd: Arc<UmdMgmt<D>>,
 }
