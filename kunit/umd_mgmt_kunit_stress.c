@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Stress test of the user mode driver management library: concurrent
- * callers of one UMD while its handler is killed at random. Every call must
- * return the echo of its own request or an error, none may hang, and
- * nothing of the handlers killed may be left.
+ * Stress tests of the user mode driver management library: concurrent
+ * callers of one UMD while its handler is killed at random, where every
+ * call must return the echo of its own request or an error, none may hang,
+ * and nothing of the handlers killed may be left; and a framed handler
+ * that answers every request with a random frame, most of them well
+ * formed, where every call must return a correct reply or a documented
+ * errno.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -11,9 +14,11 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/random.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/usermode_driver_mgmt.h>
 
@@ -186,8 +191,120 @@ static void umd_mgmt_stress_random_kills(struct kunit *test)
 	mutex_destroy(&s->mgmt.lock);
 }
 
+#define FUZZ_NAME "umd_fuzz_framed"
+#define FUZZ_CALLS 100000
+/* The fixture's op (kunit/hostile/src/framed.rs) and its payload. */
+#define OP_FUZZ 14
+#define FUZZ_MAX_OUT SZ_64K
+#define FUZZ_CANARY 0xa5
+
+static unsigned long long fuzz_seed;
+module_param(fuzz_seed, ullong, 0444);
+MODULE_PARM_DESC(fuzz_seed, "seed of umd_mgmt_stress_fuzz_framed, 0 for a random one");
+
+struct fuzz_req {
+	u64 seed;
+	u32 index;
+} __packed;
+
+/* The errnos a framed call may return, the handler's statuses included. */
+static bool fuzz_errno_documented(ssize_t ret)
+{
+	switch (ret) {
+	case -EINVAL: case -EBADMSG: case -ENOENT: case -EOPNOTSUPP:
+	case -E2BIG: case -ERANGE: case -EKEYREJECTED:
+	case -EPROTO: case -EMSGSIZE: case -EPIPE: case -ETIMEDOUT:
+	case -EHOSTDOWN:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * 100,000 requests of room 0 to 64 KiB, each answered with the fixture's
+ * random frame for (seed, index): well formed nine times in ten, else a
+ * rejection, a header with a field out of bounds, extra bytes, a cut or an
+ * exit at a random byte, sometimes in pieces with pauses. A reply the
+ * library accepts must carry the fixture's pattern and leave the canary
+ * past it; an error must be one of the documented ones. The seed is
+ * printed first; umd_mgmt_kunit.fuzz_seed= replays it.
+ */
+static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
+{
+	static const size_t rooms[] = { 0, 1, 32, 4096, FUZZ_MAX_OUT };
+	struct umd_mgmt *mgmt;
+	struct umd_mgmt_stats stats;
+	int bad = 0, ok = 0, errors = 0;
+	unsigned long start = jiffies;
+	struct fuzz_req req;
+	size_t room, len, j;
+	ssize_t ret;
+	u8 *out;
+	int i;
+
+	req.seed = fuzz_seed ?: get_random_u64();
+	kunit_info(test, "umd_mgmt_stress: fuzz seed %llu (umd_mgmt_kunit.fuzz_seed=%llu replays it)\n",
+		   req.seed, req.seed);
+	mgmt = kunit_kzalloc(test, sizeof(*mgmt), GFP_KERNEL);
+	out = kunit_kmalloc(test, FUZZ_MAX_OUT + 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mgmt);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	mutex_init(&mgmt->lock);
+	/* Its pauses are nanosleep; cut frames wait for the deadline. */
+	mgmt->flags = UMD_MGMT_FRAMED | UMD_MGMT_NO_SYSCALL_FILTER;
+	mgmt->timeout_ms = 50;
+	mgmt->kmod = "umd_mgmt_kunit_no_such_loader";
+	mgmt->info.driver_name = FUZZ_NAME;
+	KUNIT_ASSERT_EQ(test, umd_mgmt_load(mgmt, umd_mgmt_kunit_hostile_start,
+					    umd_mgmt_kunit_hostile_end), 0);
+
+	for (i = 0; i < FUZZ_CALLS; i++) {
+		req.index = i;
+		room = rooms[i % ARRAY_SIZE(rooms)];
+		memset(out, FUZZ_CANARY, room + 64);
+		ret = umd_mgmt_call(mgmt, OP_FUZZ, &req, sizeof(req), out, room);
+		if (ret >= 0) {
+			len = ret;
+			for (j = 0; j < len; j++)
+				if (out[j] != ((u8)j ^ (u8)i ^ 0x3c))
+					break;
+			if (len > room || j < len ||
+			    memchr_inv(out + len, FUZZ_CANARY, 64)) {
+				if (!bad++)
+					kunit_err(test, "index %d: reply of %zu bytes, room %zu, wrong from byte %zu\n",
+						  i, len, room, j);
+			} else {
+				ok++;
+			}
+		} else if (!fuzz_errno_documented(ret)) {
+			if (!bad++)
+				kunit_err(test, "index %d: errno %zd\n", i, ret);
+		} else if (ret == -EHOSTDOWN) {
+			/* The back-off after 5 failures in a row: wait it out. */
+			errors++;
+			msleep(UMD_MGMT_BACKOFF_MS);
+		} else {
+			errors++;
+		}
+	}
+	umd_mgmt_get_stats(mgmt, &stats);
+	umd_mgmt_unload(mgmt);
+	mutex_destroy(&mgmt->lock);
+
+	kunit_info(test, "umd_mgmt_stress: fuzz seed %llu: %d calls in %u ms: %d correct replies, %d errors (%llu handler statuses), %d wrong; %llu starts\n",
+		   req.seed, FUZZ_CALLS, jiffies_to_msecs(jiffies - start), ok,
+		   errors, stats.rejections, bad, stats.starts);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_EQ(test, ok + errors, FUZZ_CALLS);
+	KUNIT_EXPECT_GT(test, ok, FUZZ_CALLS * 3 / 4);
+	KUNIT_EXPECT_GT(test, stats.rejections, 0);
+	KUNIT_EXPECT_GT(test, stats.failures, 0);
+	KUNIT_EXPECT_EQ(test, umd_mgmt_kunit_wait_gone(FUZZ_NAME, 2000), 0);
+}
+
 static struct kunit_case umd_mgmt_stress_cases[] = {
 	KUNIT_CASE_SLOW(umd_mgmt_stress_random_kills),
+	KUNIT_CASE_SLOW(umd_mgmt_stress_fuzz_framed),
 	{}
 };
 

@@ -5,7 +5,7 @@
 //! payload of a request is the op's argument. Generic over the channel, so
 //! that every behaviour is host-tested.
 
-use umd_handler::frame::{read_request, write_header, Header, RequestError, HDR_LEN};
+use umd_handler::frame::{read_request, status, write_header, Header, RequestError, HDR_LEN};
 use umd_handler::{write_all, Channel, Error};
 
 use crate::sized_byte;
@@ -45,6 +45,172 @@ pub const OP_HALF_HEADER_THEN_EXIT: u32 = 12;
 /// a pause of that long writes the same frame again, unasked.
 pub const OP_LATE_FRAME: u32 = 13;
 
+/// Answers as a seeded generator says: a payload of an `u64` seed and an
+/// `u32` request index picks one of the replies above, with fields biased to
+/// the edges, split at random points with short pauses, or cut short by an
+/// exit. The payload of every reply is [`fuzz_byte`]s, so that a reply the
+/// kernel accepts can be checked without the generator.
+pub const OP_FUZZ: u32 = 14;
+
+/// Byte `i` of the payload of a fuzz reply to request `index`.
+pub fn fuzz_byte(index: u32, i: usize) -> u8 {
+    (i as u8) ^ (index as u8) ^ 0x3c
+}
+
+/// splitmix64: small, and the same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`, or 0 if `n` is 0.
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+
+    /// A length up to `room`, mostly at its edges.
+    fn len(&mut self, room: usize) -> usize {
+        match self.below(6) {
+            0 => 0,
+            1 => room.min(1),
+            2 => room.saturating_sub(1),
+            3 => room,
+            _ => self.below(room as u64 + 1) as usize,
+        }
+    }
+}
+
+/// Statuses no reply may carry: the kernel's own codes, and others.
+const BAD_STATUSES: [i32; 12] = [
+    -512,
+    -513,
+    -514,
+    -515,
+    -516,
+    -517,
+    -518,
+    -519,
+    -529,
+    -5,
+    1,
+    i32::MIN,
+];
+
+/// How a fuzz reply goes out.
+enum Send {
+    /// All of the frame, then more bytes after it.
+    Extra,
+    /// The first `n` bytes, then the process exits.
+    ExitAfter(usize),
+    /// The first `n` bytes, then nothing until the input ends.
+    SilentAfter(usize),
+    /// All of it, in pieces.
+    Whole,
+}
+
+/// Builds in `frame` the fuzz reply to `req` (see [`OP_FUZZ`]) and sends it;
+/// `None` if the next request is to be read.
+fn fuzz<H: Host>(
+    host: &mut H,
+    req: &Header,
+    arg: &[u8],
+    frame: &mut [u8],
+) -> Result<Option<End>, Error> {
+    let seed = arg
+        .get(..8)
+        .map_or(0, |b| u64::from_ne_bytes(b.try_into().unwrap()));
+    let index = u32_at(arg, 8);
+    let mut rng = Rng(seed ^ u64::from(index).wrapping_mul(0xd1b5_4a32_d192_ed03));
+    let room = (frame.len() - HDR_LEN).min(req.max_reply as usize);
+    let mut len = rng.len(room);
+    let mut hdr = req.reply(len as u32);
+    let mut send = Send::Whole;
+
+    match rng.below(128) {
+        // A well-formed reply, 116 times in 128.
+        0..=115 => {}
+        116..=119 => {
+            let i = 1 + rng.below(status::ALL.len() as u64 - 1) as usize;
+            hdr = req.rejection(status::ALL[i]);
+            len = 0;
+        }
+        120..=123 => match rng.below(8) {
+            0 => hdr.id = [hdr.id ^ 1, 0, u64::MAX, rng.next()][rng.below(4) as usize],
+            1 => {
+                hdr.op = hdr
+                    .op
+                    .wrapping_add(1 + rng.below(u64::from(u32::MAX)) as u32)
+            }
+            2 => {
+                hdr.len = [room as u32 + 1, u32::MAX, rng.next() as u32 | 0x8000_0000]
+                    [rng.below(3) as usize];
+                len = len.max(1);
+            }
+            3 => hdr.status = BAD_STATUSES[rng.below(BAD_STATUSES.len() as u64) as usize],
+            4 => hdr.max_reply = 1 + rng.below(u64::from(u32::MAX)) as u32,
+            5 => hdr.flags = 1 << rng.below(32),
+            6 => hdr.reserved = 1 << rng.below(32),
+            // A status in the set, but with a payload.
+            _ => {
+                hdr.status = status::EINVAL;
+                len = len.max(1);
+            }
+        },
+        124 => send = Send::Extra,
+        // Silence costs the caller its deadline: one reply in 1024.
+        _ if rng.below(32) == 0 => {
+            send = Send::SilentAfter(rng.below((HDR_LEN + len) as u64) as usize)
+        }
+        _ => send = Send::ExitAfter(rng.below((HDR_LEN + len) as u64) as usize),
+    }
+
+    frame[..HDR_LEN].copy_from_slice(&hdr.to_bytes());
+    for (i, b) in frame[HDR_LEN..HDR_LEN + len].iter_mut().enumerate() {
+        *b = fuzz_byte(index, i);
+    }
+    let mut end = HDR_LEN + len;
+    let cut = match send {
+        Send::ExitAfter(n) | Send::SilentAfter(n) => n,
+        Send::Extra => {
+            let extra = 1 + rng.below(HDR_LEN as u64) as usize;
+            if end + extra <= frame.len() {
+                frame[end..end + extra].fill(0x5a);
+                end += extra;
+            }
+            end
+        }
+        Send::Whole => end,
+    };
+
+    // Up to three cuts, each followed by a pause of up to 2 ms, one reply
+    // in 32.
+    let mut pos = 0;
+    if rng.below(32) == 0 {
+        for _ in 0..1 + rng.below(3) {
+            let next = pos + rng.below((cut - pos) as u64 + 1) as usize;
+            write_all(host, &frame[pos..next])?;
+            host.sleep_ms(rng.below(3) as u32);
+            pos = next;
+        }
+    }
+    write_all(host, &frame[pos..cut])?;
+    match send {
+        Send::ExitAfter(_) => Ok(Some(End::Exit)),
+        Send::SilentAfter(_) => read_to_end(host, frame).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// What the fixture needs of its process besides the channel.
 pub trait Host: Channel {
     /// Sleeps for `ms` milliseconds.
@@ -72,7 +238,7 @@ fn read_to_end<H: Host>(host: &mut H, sink: &mut [u8]) -> Result<End, Error> {
 }
 
 /// Serves framed requests as their ops say. `buf` holds a request's
-/// payload, `frame` a reply's frame; `early`: write a frame first, before
+/// payload, `frame` a reply's frame, each of any size; `early`: write a frame first, before
 /// any request.
 pub fn serve<H: Host>(
     host: &mut H,
@@ -98,6 +264,12 @@ pub fn serve<H: Host>(
             Err(_) => return Err(Error::TruncatedRequest),
         };
         let payload = &buf[..req.len as usize];
+        if req.op == OP_FUZZ {
+            match fuzz(host, &req, payload, frame)? {
+                None => continue,
+                Some(end) => return Ok(end),
+            }
+        }
         let arg = u32_at(payload, 0);
         let (body, reply_len) = match req.op {
             OP_SIZED => {
@@ -189,7 +361,6 @@ pub fn serve<H: Host>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use umd_handler::frame::status;
 
     struct Pipe {
         input: Vec<u8>,
@@ -354,5 +525,48 @@ mod tests {
             ),
             (2, 1, 5)
         );
+    }
+
+    #[test]
+    fn fuzz_replies_are_seeded_and_accepted_ones_carry_the_pattern() {
+        let (mut good, mut rejected, mut bad) = (0, 0, 0);
+        for index in 0..4000u32 {
+            let mut payload = 0x1234_5678_9abc_def0u64.to_ne_bytes().to_vec();
+            payload.extend_from_slice(&index.to_ne_bytes());
+            let (r1, p1) = run(OP_FUZZ, &payload, false);
+            let (r2, p2) = run(OP_FUZZ, &payload, false);
+            assert_eq!(
+                (r1, p1.writes.concat()),
+                (r2, p2.writes.concat()),
+                "index {index}"
+            );
+            let out = p1.writes.concat();
+            let well_formed = out.len() >= HDR_LEN && {
+                let h = header(&out);
+                h.id == 5
+                    && h.op == OP_FUZZ
+                    && h.max_reply == 0
+                    && h.flags == 0
+                    && h.reserved == 0
+                    && status::ALL.contains(&h.status)
+                    && (h.status == 0 || h.len == 0)
+                    && h.len <= 4096
+                    && out.len() == HDR_LEN + h.len as usize
+            };
+            if !well_formed {
+                bad += 1;
+            } else if header(&out).status != 0 {
+                rejected += 1;
+            } else {
+                good += 1;
+                for (i, &b) in out[HDR_LEN..].iter().enumerate() {
+                    assert_eq!(b, fuzz_byte(index, i), "index {index}, byte {i}");
+                }
+            }
+        }
+        // 116 in 128 well-formed, 4 in 128 rejected.
+        assert!((3500..3750).contains(&good), "{good} good");
+        assert!((70..200).contains(&rejected), "{rejected} rejected");
+        assert!((200..400).contains(&bad), "{bad} bad");
     }
 }
