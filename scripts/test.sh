@@ -9,6 +9,7 @@ logs=$UMD_MGMT_CACHE/logs
 mkdir -p "$logs"
 passed=0
 failed=0
+failures=()
 gates_failed=()
 times=()
 
@@ -46,13 +47,24 @@ series_pid=$!
 trap 'kill -- -"$series_pid" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
-# count WHAT LOG LINE_REGEX PASS_REGEX FAIL_REGEX: add up the numbers a
-# runner printed on its summary lines.
+# note_failures WHAT LOG REGEX: remember the lines of LOG that name a
+# failed test, for the summary at the end, where a short tail shows them.
+note_failures() {
+	local line
+	while IFS= read -r line; do
+		failures+=("$1: $line")
+	done < <(sed 's/\x1b\[[0-9;]*m//g' "$2" | grep -aP "$3" | head -20)
+}
+
+# count WHAT LOG LINE_REGEX PASS_REGEX FAIL_REGEX NAME_REGEX: add up the
+# numbers a runner printed on its summary lines; NAME_REGEX matches the
+# lines that name a failed test.
 count() {
 	local p f
 	p=$(grep -P "$3" "$2" | grep -oP "$4" | awk '{ s += $1 } END { print s + 0 }') || true
 	f=$(grep -P "$3" "$2" | grep -oP "$5" | awk '{ s += $1 } END { print s + 0 }') || true
-	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; }
+	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; failures+=("$1: no test ran"); }
+	[ "$f" = 0 ] || note_failures "$1" "$2" "$6"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	say "$1: $p passed, $f failed"
@@ -63,7 +75,8 @@ count_lines() {
 	local p f
 	p=$(grep -cP "$3" "$2") || true
 	f=$(grep -cP "$4" "$2") || true
-	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; }
+	[ "$p$f" != 00 ] || { say "$1: no test ran"; f=1; failures+=("$1: no test ran"); }
+	[ "$f" = 0 ] || note_failures "$1" "$2" "$4"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	say "$1: $p passed, $f failed"
@@ -77,8 +90,10 @@ cargo_test() {
 		2>&1 | tee "$log"; then
 		say "handler: cargo test failed"
 		failed=$((failed + 1))
+		failures+=("handler: cargo test failed")
 	fi
-	count handler "$log" '^test result:' '\d+(?= passed;)' '\d+(?= failed;)'
+	count handler "$log" '^test result:' '\d+(?= passed;)' '\d+(?= failed;)' \
+		' \.\.\. FAILED$'
 }
 
 check() {
@@ -97,13 +112,16 @@ kunit() {
 	"$@" 2>&1 | tee "$log" || status=$?
 	if [ "$status" = 2 ] && grep -q 'not run: UML cannot start a user process' "$log"; then
 		failed=$((failed + 1))
+		failures+=("$what: UML cannot start a user process")
 		return
 	fi
 	if [ "$status" != 0 ] || ! grep -q 'Testing complete' "$log"; then
 		say "$what: failed, see $log"
 		failed=$((failed + 1))
+		failures+=("$what: exit status $status, see $log")
 	fi
-	count "$what" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+'
+	count "$what" "$log" 'Testing complete' 'passed: \K\d+' '(failed|crashed): \K\d+' \
+		'\[(FAILED|CRASHED)\] '
 }
 
 # UML runs the suites on the tree that KDIR= makes of a pristine copy of the
@@ -132,16 +150,24 @@ demo() {
 	count_lines "demo steps" "$log" \
 		'^(umd-demo-debug: )?PASS  (?!C sample selftest|sealing selftest)' \
 		'^(umd-demo-debug: )?FAIL  (?!C sample selftest|sealing selftest)'
-	grep -q 'umd-demo: RESULT: PASS' "$log" || { say "demo: no PASS result"; failed=$((failed + 1)); }
-	grep -q 'umd-demo-debug: RESULT: PASS' "$log" ||
-		{ say "demo with umd_seal.enforce=0: no PASS result"; failed=$((failed + 1)); }
+	grep -q 'umd-demo: RESULT: PASS' "$log" || {
+		say "demo: no PASS result"
+		failed=$((failed + 1))
+		failures+=("demo: no PASS result")
+	}
+	grep -q 'umd-demo-debug: RESULT: PASS' "$log" || {
+		say "demo with umd_seal.enforce=0: no PASS result"
+		failed=$((failed + 1))
+		failures+=("demo with umd_seal.enforce=0: no PASS result")
+	}
 }
 
 compile_fail() {
 	local log=$logs/compile-fail.log
 
 	in_root "$TOP/scripts/compile-fail.sh" "$um_build" 2>&1 | tee "$log" || true
-	count compile-fail "$log" '^compile-fail: \d+ passed' '\d+(?= passed)' '\d+(?= failed)'
+	count compile-fail "$log" '^compile-fail: \d+ passed' '\d+(?= passed)' '\d+(?= failed)' \
+		': FAILED '
 }
 
 series() {
@@ -178,5 +204,6 @@ times+=("$(printf '%6d s  %s' $((SECONDS - start)) "make test in all")")
 say "time taken:"
 printf '%s\n' "${times[@]}" >&2
 [ ${#gates_failed[@]} = 0 ] || say "failed gates: ${gates_failed[*]}"
+[ ${#failures[@]} = 0 ] || { say "failed:"; printf '  %s\n' "${failures[@]}" >&2; }
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ ${#gates_failed[@]} = 0 ]
