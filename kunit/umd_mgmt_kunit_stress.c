@@ -222,7 +222,7 @@ static bool fuzz_errno_documented(ssize_t ret)
 
 /*
  * 100,000 requests of room 0 to 64 KiB, each answered with the fixture's
- * random frame for (seed, index): well formed nine times in ten, else a
+ * random frame for (seed, index): well formed 31 times in 32, else a
  * rejection, a header with a field out of bounds, extra bytes, a cut or an
  * exit at a random byte, sometimes in pieces with pauses. A reply the
  * library accepts must carry the fixture's pattern and leave the canary

@@ -47,9 +47,10 @@ say "kunit.py run --arch=$arch${debug:+ (debug kernel)} (build in $build)"
 if [ "$arch" = um ] && ! uml_runs_processes; then
 	exit 2
 fi
-# kunit.py is silent while make runs.
+# kunit.py is silent while make runs. Its default timeout, 300 s for the
+# whole run, is less than the suites take on UML and the debug kernel.
 with_progress "kunit.py $arch${debug:+ debug}" "$build" \
-	"${kunit[@]}" run "${kunit_args[@]}" --jobs="$JOBS" ${debug:+--timeout 900}
+	"${kunit[@]}" run "${kunit_args[@]}" --jobs="$JOBS" --timeout 900
 
 if [ -n "$debug" ]; then
 	reports='BUG:|WARNING:|INFO: possible|circular locking|sleeping function called|suspected memory leak|UBSAN'
