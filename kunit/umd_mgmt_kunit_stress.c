@@ -192,7 +192,12 @@ static void umd_mgmt_stress_random_kills(struct kunit *test)
 }
 
 #define FUZZ_NAME "umd_fuzz_framed"
-#define FUZZ_CALLS 100000
+/*
+ * 100,000 calls in parts, each a case of its own, so that each stays well
+ * inside KUnit's 300 s per case on the debug kernel.
+ */
+#define FUZZ_PARTS 4
+#define FUZZ_CALLS (100000 / FUZZ_PARTS)
 /* The fixture's op (kunit/hostile/src/framed.rs) and its payload. */
 #define OP_FUZZ 14
 #define FUZZ_MAX_OUT SZ_64K
@@ -201,6 +206,18 @@ static void umd_mgmt_stress_random_kills(struct kunit *test)
 static unsigned long long fuzz_seed;
 module_param(fuzz_seed, ullong, 0444);
 MODULE_PARM_DESC(fuzz_seed, "seed of umd_mgmt_stress_fuzz_framed, 0 for a random one");
+/* The seed of this run, the same for all parts. */
+static u64 fuzz_run_seed;
+
+static const int fuzz_parts[FUZZ_PARTS] = { 0, 1, 2, 3 };
+
+static void fuzz_part_desc(const int *part, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "calls %d to %d", *part * FUZZ_CALLS,
+		 (*part + 1) * FUZZ_CALLS - 1);
+}
+
+KUNIT_ARRAY_PARAM(fuzz_part, fuzz_parts, fuzz_part_desc);
 
 struct fuzz_req {
 	u64 seed;
@@ -221,7 +238,8 @@ static bool fuzz_errno_documented(ssize_t ret)
 }
 
 /*
- * 100,000 requests of room 0 to 64 KiB, each answered with the fixture's
+ * 100,000 requests of room 0 to 64 KiB, in FUZZ_PARTS parts of one seed,
+ * each part a handler of its own, each request answered with the fixture's
  * random frame for (seed, index): well formed 31 times in 32, else a
  * rejection, a header with a field out of bounds, extra bytes, a cut or an
  * exit at a random byte, sometimes in pieces with pauses. A reply the
@@ -234,7 +252,7 @@ static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
 	static const size_t rooms[] = { 0, 1, 32, 4096, FUZZ_MAX_OUT };
 	struct umd_mgmt *mgmt;
 	struct umd_mgmt_stats stats;
-	int bad = 0, ok = 0, errors = 0;
+	int bad = 0, ok = 0, errors = 0, first;
 	unsigned long start = jiffies;
 	struct fuzz_req req;
 	size_t room, len, j;
@@ -242,7 +260,10 @@ static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
 	u8 *out;
 	int i;
 
-	req.seed = fuzz_seed ?: get_random_u64();
+	if (!fuzz_run_seed)
+		fuzz_run_seed = fuzz_seed ?: get_random_u64();
+	req.seed = fuzz_run_seed;
+	first = *(const int *)test->param_value * FUZZ_CALLS;
 	kunit_info(test, "umd_mgmt_stress: fuzz seed %llu (umd_mgmt_kunit.fuzz_seed=%llu replays it)\n",
 		   req.seed, req.seed);
 	mgmt = kunit_kzalloc(test, sizeof(*mgmt), GFP_KERNEL);
@@ -258,7 +279,7 @@ static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, umd_mgmt_load(mgmt, umd_mgmt_kunit_hostile_start,
 					    umd_mgmt_kunit_hostile_end), 0);
 
-	for (i = 0; i < FUZZ_CALLS; i++) {
+	for (i = first; i < first + FUZZ_CALLS; i++) {
 		req.index = i;
 		room = rooms[i % ARRAY_SIZE(rooms)];
 		memset(out, FUZZ_CANARY, room + 64);
@@ -291,8 +312,9 @@ static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
 	umd_mgmt_unload(mgmt);
 	mutex_destroy(&mgmt->lock);
 
-	kunit_info(test, "umd_mgmt_stress: fuzz seed %llu: %d calls in %u ms: %d correct replies, %d errors (%llu handler statuses), %d wrong; %llu starts\n",
-		   req.seed, FUZZ_CALLS, jiffies_to_msecs(jiffies - start), ok,
+	kunit_info(test, "umd_mgmt_stress: fuzz seed %llu: calls %d to %d in %u ms: %d correct replies, %d errors (%llu handler statuses), %d wrong; %llu starts\n",
+		   req.seed, first, first + FUZZ_CALLS - 1,
+		   jiffies_to_msecs(jiffies - start), ok,
 		   errors, stats.rejections, bad, stats.starts);
 	KUNIT_EXPECT_EQ(test, bad, 0);
 	KUNIT_EXPECT_EQ(test, ok + errors, FUZZ_CALLS);
@@ -304,7 +326,8 @@ static void umd_mgmt_stress_fuzz_framed(struct kunit *test)
 
 static struct kunit_case umd_mgmt_stress_cases[] = {
 	KUNIT_CASE_SLOW(umd_mgmt_stress_random_kills),
-	KUNIT_CASE_SLOW(umd_mgmt_stress_fuzz_framed),
+	KUNIT_CASE_PARAM_ATTR(umd_mgmt_stress_fuzz_framed, fuzz_part_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 
