@@ -314,10 +314,8 @@ static ssize_t umd_mgmt_request(struct umd_mgmt *mgmt,
 	if (ret >= 0) {
 		/* A handler that rejects its input works as it should. */
 		mgmt->failures = 0;
-		if (req->status) {
+		if (req->status)
 			mgmt->stats.rejections++;
-			ret = req->status;
-		}
 		goto unlock;
 	}
 	switch (ret) {
@@ -400,6 +398,52 @@ int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
 
 /**
+ * umd_mgmt_call_status - Make a framed request, the handler's status apart.
+ * @mgmt: user mode driver management structure, with %UMD_MGMT_FRAMED
+ * @op: the operation, which the handler sees and its reply must carry
+ * @in: the request's payload; may be NULL if @in_len is 0
+ * @in_len: size of @in, 0 to @mgmt->max_msg_len
+ * @out: buffer for the reply's payload; may be NULL if @out_size is 0
+ * @out_size: size of @out
+ * @status: set to the reply's status when the call returns 0 or more
+ *
+ * As umd_mgmt_call(), but a status the handler rejected the request with
+ * is not returned in place of the reply's length: it goes to *@status,
+ * and the call returns 0. A negative return is then always an error of
+ * the caller or of the exchange, never the handler's verdict, which
+ * umd_mgmt_call() cannot tell apart (-EINVAL, -E2BIG and -ENOENT are in
+ * both sets).
+ *
+ * Context: As umd_mgmt_send_recv().
+ * Return: The length of the reply's payload, 0 to @out_size, with *@status
+ * 0; or 0, with the handler's status in *@status. Otherwise the errors of
+ * umd_mgmt_call() other than a status, with the same consequences, and
+ * *@status untouched.
+ */
+ssize_t umd_mgmt_call_status(struct umd_mgmt *mgmt, u32 op, const void *in,
+			     size_t in_len, void *out, size_t out_size,
+			     int *status)
+{
+	struct umd_mgmt_req req = {
+		.framed = true, .op = op,
+		.in = in, .in_len = in_len, .out = out, .out_len = out_size,
+	};
+	ssize_t ret;
+
+	if (!(mgmt->flags & UMD_MGMT_FRAMED) || (in_len && !in) ||
+	    (out_size && !out))
+		return -EINVAL;
+	if (in_len > umd_mgmt_max_len(mgmt))
+		return -E2BIG;
+
+	ret = umd_mgmt_request(mgmt, &req);
+	if (ret >= 0)
+		*status = req.status;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(umd_mgmt_call_status);
+
+/**
  * umd_mgmt_call - Make a framed request of the UMD Handler, and start it.
  * @mgmt: user mode driver management structure, with %UMD_MGMT_FRAMED
  * @op: the operation, which the handler sees and its reply must carry
@@ -420,7 +464,8 @@ EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
  * handler keeps running, and the call counts in @stats.rejections, not as
  * a failure. Any other reply the protocol does not allow stops the
  * handler and counts as a failure, as a failed exchange of
- * umd_mgmt_send_recv() does.
+ * umd_mgmt_send_recv() does. A caller that must tell the handler's
+ * -EINVAL from its own uses umd_mgmt_call_status().
  *
  * Context: As umd_mgmt_send_recv().
  * Return: The length of the reply's payload, 0 to @out_size. Or the
@@ -437,18 +482,12 @@ EXPORT_SYMBOL_GPL(umd_mgmt_send_recv);
 ssize_t umd_mgmt_call(struct umd_mgmt *mgmt, u32 op, const void *in,
 		      size_t in_len, void *out, size_t out_size)
 {
-	struct umd_mgmt_req req = {
-		.framed = true, .op = op,
-		.in = in, .in_len = in_len, .out = out, .out_len = out_size,
-	};
+	int status = 0;
+	ssize_t ret;
 
-	if (!(mgmt->flags & UMD_MGMT_FRAMED) || (in_len && !in) ||
-	    (out_size && !out))
-		return -EINVAL;
-	if (in_len > umd_mgmt_max_len(mgmt))
-		return -E2BIG;
-
-	return umd_mgmt_request(mgmt, &req);
+	ret = umd_mgmt_call_status(mgmt, op, in, in_len, out, out_size,
+				   &status);
+	return status ?: ret;
 }
 EXPORT_SYMBOL_GPL(umd_mgmt_call);
 

@@ -187,12 +187,34 @@ static void umd_mgmt_framed_status(struct kunit *test)
 	};
 	struct framed *f = test->priv;
 	struct umd_mgmt_stats stats;
-	int i;
+	int i, status, apart[ARRAY_SIZE(statuses)];
+	ssize_t ret[ARRAY_SIZE(statuses)], big;
+	u32 arg;
 
 	for (i = 0; i < ARRAY_SIZE(statuses); i++)
 		expect_call(test, OP_STATUS, statuses[i], statuses[i], true);
+
+	/* umd_mgmt_call_status() keeps the verdict apart from the errors. */
+	for (i = 0; i < ARRAY_SIZE(statuses); i++) {
+		arg = statuses[i];
+		apart[i] = 1;
+		ret[i] = umd_mgmt_call_status(&f->mgmt, OP_STATUS, &arg,
+					      sizeof(arg), f->out, SZ_4K,
+					      &apart[i]);
+	}
+	status = 1;
+	big = umd_mgmt_call_status(&f->mgmt, OP_ECHO, f->in, MAX_LEN + 1,
+				   f->out, SZ_4K, &status);
 	umd_mgmt_get_stats(&f->mgmt, &stats);
-	KUNIT_EXPECT_EQ(test, stats.rejections, ARRAY_SIZE(statuses));
+
+	for (i = 0; i < ARRAY_SIZE(statuses); i++) {
+		KUNIT_EXPECT_EQ(test, ret[i], 0);
+		KUNIT_EXPECT_EQ(test, apart[i], statuses[i]);
+	}
+	/* The caller's own -E2BIG, with the status left as it was. */
+	KUNIT_EXPECT_EQ(test, big, -E2BIG);
+	KUNIT_EXPECT_EQ(test, status, 1);
+	KUNIT_EXPECT_EQ(test, stats.rejections, 2 * ARRAY_SIZE(statuses));
 	KUNIT_EXPECT_EQ(test, stats.failures, 0);
 	KUNIT_EXPECT_EQ(test, stats.starts, 1);
 }

@@ -172,6 +172,9 @@ int umd_mgmt_send_recv(struct umd_mgmt *mgmt, const void *in, size_t in_len,
 		       void *out, size_t out_len);
 ssize_t umd_mgmt_call(struct umd_mgmt *mgmt, u32 op, const void *in,
 		      size_t in_len, void *out, size_t out_size);
+ssize_t umd_mgmt_call_status(struct umd_mgmt *mgmt, u32 op, const void *in,
+			     size_t in_len, void *out, size_t out_size,
+			     int *status);
 int umd_mgmt_load(struct umd_mgmt *mgmt, const char *start, const char *end);
 void umd_mgmt_unload(struct umd_mgmt *mgmt);
 void umd_mgmt_get_stats(struct umd_mgmt *mgmt, struct umd_mgmt_stats *stats);
