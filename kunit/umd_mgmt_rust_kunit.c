@@ -31,6 +31,9 @@ UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_timeout)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_backoff)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_concurrent)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_sizes)
+UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed)
+UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed_errors)
+UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed_post_start)
 
 static struct kunit_case umd_mgmt_rust_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_rust_test_replies_case),
@@ -44,6 +47,9 @@ static struct kunit_case umd_mgmt_rust_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_rust_test_backoff_case),
 	KUNIT_CASE(umd_mgmt_rust_test_concurrent_case),
 	KUNIT_CASE(umd_mgmt_rust_test_sizes_case),
+	KUNIT_CASE(umd_mgmt_rust_test_framed_case),
+	KUNIT_CASE(umd_mgmt_rust_test_framed_errors_case),
+	KUNIT_CASE(umd_mgmt_rust_test_framed_post_start_case),
 	{}
 };
 

@@ -18,5 +18,8 @@ int umd_mgmt_rust_test_timeout(const char **what);
 int umd_mgmt_rust_test_backoff(const char **what);
 int umd_mgmt_rust_test_concurrent(const char **what);
 int umd_mgmt_rust_test_sizes(const char **what);
+int umd_mgmt_rust_test_framed(const char **what);
+int umd_mgmt_rust_test_framed_errors(const char **what);
+int umd_mgmt_rust_test_framed_post_start(const char **what);
 
 #endif /* _UMD_MGMT_RUST_TEST_H */

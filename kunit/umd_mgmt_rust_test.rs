@@ -17,7 +17,7 @@ use kernel::{
     prelude::*,
     sync::Arc,
     time::Ktime,
-    umd_mgmt::{new_umd_mgmt, Driver, Handler, Operation, UmdMgmt},
+    umd_mgmt::{new_umd_mgmt, CallError, Driver, Handler, Operation, Protocol, UmdMgmt},
 };
 
 static HANDLER: &[u8] = include_bytes!("umd_mgmt_handler");
@@ -74,13 +74,15 @@ macro_rules! ok {
 }
 
 /// The names of every handler the cases start, to find what a failed case left.
-const NAMES: [&CStr; 6] = [
+const NAMES: [&CStr; 8] = [
     Sample::NAME,
     EchoDriver::NAME,
     Keyed::NAME,
     HangDriver::NAME,
     ExitDriver::NAME,
     SizedDriver::NAME,
+    FramedDriver::NAME,
+    FramedHandshake::NAME,
 ];
 
 fn processes(name: &CStr) -> i32 {
@@ -152,10 +154,18 @@ cases!(
     umd_mgmt_rust_test_backoff,
     umd_mgmt_rust_test_concurrent,
     umd_mgmt_rust_test_sizes,
+    umd_mgmt_rust_test_framed,
+    umd_mgmt_rust_test_framed_errors,
+    umd_mgmt_rust_test_framed_post_start,
 );
 
 /// The sample handler's protocol: a `u32` offset in, 128 KiB out with that byte set to 1.
-/// `post_start` records each start, and fails with `error` if that is set.
+struct Marks;
+
+impl Protocol for Marks {}
+
+/// A driver of the sample handler. `post_start` records each start, and fails with `error` if
+/// that is set.
 #[derive(Default)]
 struct Sample {
     starts: AtomicU32,
@@ -164,6 +174,7 @@ struct Sample {
 }
 
 impl Driver for Sample {
+    type Protocol = Marks;
     const NAME: &'static CStr = c_str!("umd_rust_kunit");
     // The library's kills, restarts and unloads must work on a sealed handler.
     const SEALED: bool = true;
@@ -181,7 +192,8 @@ impl Driver for Sample {
 struct Mark;
 
 impl Operation for Mark {
-    type Driver = Sample;
+    type Protocol = Marks;
+    const OP: u32 = 0;
     type Request = u32;
     type Reply = [u8; REPLY_LEN];
 }
@@ -190,24 +202,33 @@ impl Operation for Mark {
 struct MarkWords;
 
 impl Operation for MarkWords {
-    type Driver = Sample;
+    type Protocol = Marks;
+    const OP: u32 = 1;
     type Request = u32;
     type Reply = [u32; REPLY_LEN / 4];
+}
+
+/// A word in, a word back: the protocol of four drivers below, each of another handler or mode,
+/// which share its one operation.
+struct Words;
+
+impl Protocol for Words {}
+
+struct Word;
+
+impl Operation for Word {
+    type Protocol = Words;
+    const OP: u32 = 0;
+    type Request = u32;
+    type Reply = u32;
 }
 
 /// The sample handler in echo mode.
 struct EchoDriver;
 
 impl Driver for EchoDriver {
+    type Protocol = Words;
     const NAME: &'static CStr = c_str!("umd_rust_echo");
-}
-
-struct Echo;
-
-impl Operation for Echo {
-    type Driver = EchoDriver;
-    type Request = u32;
-    type Reply = u32;
 }
 
 /// The fixture in `keyed` mode; `post_start` sends `key` and counts the handshakes.
@@ -217,25 +238,18 @@ struct Keyed {
 }
 
 impl Driver for Keyed {
+    type Protocol = Words;
     const NAME: &'static CStr = c_str!("umd_rust_keyed");
 
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         let mut ack = 0;
-        handler.send_recv::<KeyedOp>(&self.key, &mut ack)?;
+        handler.send_recv::<Word>(&self.key, &mut ack)?;
         if ack != self.key {
             return Err(EPROTO);
         }
         self.handshakes.fetch_add(1, Relaxed);
         Ok(())
     }
-}
-
-struct KeyedOp;
-
-impl Operation for KeyedOp {
-    type Driver = Keyed;
-    type Request = u32;
-    type Reply = u32;
 }
 
 /// The fixture in `hang` mode: it reads requests and never replies. With `handshake`, its
@@ -247,13 +261,14 @@ struct HangDriver {
 }
 
 impl Driver for HangDriver {
+    type Protocol = Words;
     const NAME: &'static CStr = c_str!("umd_rust_hang");
 
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         if !self.handshake {
             return Ok(());
         }
-        let result = handler.send_recv::<HangOp>(&1, &mut 0);
+        let result = handler.send_recv::<Word>(&1, &mut 0);
         if self.ignore_error {
             return Ok(());
         }
@@ -261,40 +276,31 @@ impl Driver for HangDriver {
     }
 }
 
-struct HangOp;
-
-impl Operation for HangOp {
-    type Driver = HangDriver;
-    type Request = u32;
-    type Reply = u32;
-}
-
 /// The fixture in `exit` mode: it exits on each request without replying.
 struct ExitDriver;
 
 impl Driver for ExitDriver {
+    type Protocol = Words;
     const NAME: &'static CStr = c_str!("umd_rust_exit");
 }
 
-struct ExitOp;
+/// The fixture's `sized` mode: a request `n` is answered with `n` bytes.
+struct Sizes;
 
-impl Operation for ExitOp {
-    type Driver = ExitDriver;
-    type Request = u32;
-    type Reply = u32;
-}
+impl Protocol for Sizes {}
 
-/// The fixture in `sized` mode: a request `n` is answered with `n` bytes.
 struct SizedDriver;
 
 impl Driver for SizedDriver {
+    type Protocol = Sizes;
     const NAME: &'static CStr = c_str!("umd_rust_sized");
 }
 
 struct Byte;
 
 impl Operation for Byte {
-    type Driver = SizedDriver;
+    type Protocol = Sizes;
+    const OP: u32 = 1;
     type Request = u32;
     type Reply = u8;
 }
@@ -302,7 +308,8 @@ impl Operation for Byte {
 struct Quad;
 
 impl Operation for Quad {
-    type Driver = SizedDriver;
+    type Protocol = Sizes;
+    const OP: u32 = 8;
     type Request = u32;
     type Reply = u64;
 }
@@ -310,7 +317,8 @@ impl Operation for Quad {
 struct Page;
 
 impl Operation for Page {
-    type Driver = SizedDriver;
+    type Protocol = Sizes;
+    const OP: u32 = 4096;
     type Request = u32;
     type Reply = [u8; 4096];
 }
@@ -318,7 +326,8 @@ impl Operation for Page {
 struct Big;
 
 impl Operation for Big {
-    type Driver = SizedDriver;
+    type Protocol = Sizes;
+    const OP: u32 = 80000;
     type Request = u32;
     type Reply = [u16; 40000];
 }
@@ -331,6 +340,111 @@ fn sized_byte(i: usize) -> u8 {
 /// Whether `bytes` are the start of a `sized` reply.
 fn is_sized(bytes: &[u8]) -> bool {
     bytes.iter().enumerate().all(|(i, &b)| b == sized_byte(i))
+}
+
+/// The fixture's `framed` mode, which answers each request as its op says
+/// (`kunit/hostile/src/framed.rs`): well, or in one of the ways the protocol forbids.
+struct Fixture;
+
+impl Protocol for Fixture {
+    const FRAMED: bool = true;
+}
+
+/// The request's payload, back.
+struct FEcho;
+
+impl Operation for FEcho {
+    type Protocol = Fixture;
+    const OP: u32 = 0;
+    type Request = [u8];
+    type Reply = [u8];
+}
+
+/// A rejection with the status the request names.
+struct FStatus;
+
+impl Operation for FStatus {
+    type Protocol = Fixture;
+    const OP: u32 = 1;
+    type Request = i32;
+    type Reply = [u8];
+}
+
+/// `n` bytes of [`sized_byte`] for a request `n`.
+struct FSized;
+
+impl Operation for FSized {
+    type Protocol = Fixture;
+    const OP: u32 = 2;
+    type Request = u32;
+    type Reply = [u8];
+}
+
+/// The same op, read as a fixed-size reply.
+struct FQuad;
+
+impl Operation for FQuad {
+    type Protocol = Fixture;
+    const OP: u32 = 2;
+    type Request = u32;
+    type Reply = u64;
+}
+
+kernel::umd_message! {
+    /// A message struct, for the echo: made without `unsafe`.
+    struct Pair {
+        tag: u32,
+        len: u32,
+        value: u64,
+    }
+}
+
+/// An echo of a [`Pair`], typed both ways.
+struct FPair;
+
+impl Operation for FPair {
+    type Protocol = Fixture;
+    const OP: u32 = 0;
+    type Request = Pair;
+    type Reply = Pair;
+}
+
+struct FramedDriver;
+
+impl Driver for FramedDriver {
+    type Protocol = Fixture;
+    const NAME: &'static CStr = c_str!("umd_rust_framed");
+}
+
+/// Talks to each new handler in frames: a fixed-size call, a call into a slice, and a
+/// rejection, which must not fail the start. Counts the handshakes that went as expected.
+#[derive(Default)]
+struct FramedHandshake {
+    handshakes: AtomicU32,
+}
+
+impl Driver for FramedHandshake {
+    type Protocol = Fixture;
+    const NAME: &'static CStr = c_str!("umd_rust_hs_framed");
+
+    fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
+        let quad = handler.call::<FQuad>(&8)?;
+        let mut bytes = [0u8; 16];
+        let len = handler.call_slice::<FEcho>(b"hello", &mut bytes)?;
+        let status = handler.call_slice::<FStatus>(&EBADMSG.to_errno(), &mut bytes);
+        if is_sized(&quad.to_ne_bytes())
+            && bytes[..len] == *b"hello"
+            && status == Err(CallError::Rejected(EBADMSG))
+        {
+            self.handshakes.fetch_add(1, Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// Bytes of a request that no two sizes share.
+fn pattern(i: usize, len: usize) -> u8 {
+    (i.wrapping_mul(7) ^ len) as u8
 }
 
 fn new<D: Driver>(driver: D) -> core::result::Result<Arc<UmdMgmt<D>>, Failure> {
@@ -417,13 +531,13 @@ mod cases {
         // answer it with itself.
         for request in [1u32, 2, 0xffff_0000] {
             let mut reply = 0;
-            ok!(umd.send_recv::<KeyedOp>(&request, &mut reply));
+            ok!(umd.send_recv::<Word>(&request, &mut reply));
             ensure!(reply == request ^ KEY);
         }
         // A restarted handler gets the handshake again, before any request.
         ensure!(kill(umd.stats().pid) == 0);
         let mut reply = 0;
-        ok!(umd.send_recv::<KeyedOp>(&7, &mut reply));
+        ok!(umd.send_recv::<Word>(&7, &mut reply));
         ensure!(reply == 7 ^ KEY);
         ensure!(umd.driver().handshakes.load(Relaxed) == 2);
         let stats = umd.stats();
@@ -539,7 +653,7 @@ mod cases {
         ] {
             umd.set_timeout(timeout);
             let start = Ktime::ktime_get();
-            let result = umd.send_recv::<HangOp>(&1, &mut 0);
+            let result = umd.send_recv::<Word>(&1, &mut 0);
             let ms = elapsed_ms(start);
             pr_info!("timeout {:?}: {:?} in {} ms\n", timeout, result, ms);
             ensure!(result == Err(ETIMEDOUT));
@@ -557,11 +671,11 @@ mod cases {
 
         // Five failures in a row: the fixture exits on each request.
         for _ in 0..5 {
-            ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EPIPE));
+            ensure!(umd.send_recv::<Word>(&1, &mut 0) == Err(EPIPE));
         }
         // Then requests fail at once, and start nothing.
         let start = Ktime::ktime_get();
-        ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EHOSTDOWN));
+        ensure!(umd.send_recv::<Word>(&1, &mut 0) == Err(EHOSTDOWN));
         ensure!(elapsed_ms(start) < 100);
         let stats = umd.stats();
         ensure!(stats.starts == 5 && stats.failures == 6);
@@ -569,7 +683,7 @@ mod cases {
 
         // A second later the handler is tried again.
         msleep(1100);
-        ensure!(umd.send_recv::<ExitOp>(&1, &mut 0) == Err(EPIPE));
+        ensure!(umd.send_recv::<Word>(&1, &mut 0) == Err(EPIPE));
         ensure!(umd.stats().starts == 6);
         Ok(())
     }
@@ -589,7 +703,7 @@ mod cases {
         for i in 0..ROUNDS {
             let request = ((thread as u32) << 16) | i;
             let mut reply = 0;
-            match ctx.umd.send_recv::<Echo>(&request, &mut reply) {
+            match ctx.umd.send_recv::<Word>(&request, &mut reply) {
                 Ok(()) if reply == request => {}
                 Ok(()) => return EPROTO.to_errno(),
                 Err(e) => return e.to_errno(),
@@ -651,6 +765,118 @@ mod cases {
         ok!(umd.send_recv::<Quad>(&8, &mut quad));
         ensure!(quad.to_ne_bytes()[7] == sized_byte(7));
         ensure!(umd.stats().starts == 3);
+        Ok(())
+    }
+
+    /// Echoes of every size, into a vector and into a slice, contents checked; the fixed-size
+    /// and message-struct calls; two operations with the same request bytes told apart.
+    pub(super) fn umd_mgmt_rust_test_framed() -> CaseResult {
+        const MAX: usize = bindings::UMD_MGMT_DEFAULT_MAX_MSG_LEN as usize;
+        let umd = new(FramedDriver)?;
+        let _loaded = ok!(umd.load(HOSTILE));
+        let mut reply = KVec::new();
+        let mut slice = ok!(KVec::from_elem(0u8, MAX + 64, GFP_KERNEL));
+        for len in [0, 1, 4095, 4096, 4097, 65536, 262145, MAX] {
+            let mut request = ok!(KVec::with_capacity(len, GFP_KERNEL));
+            for i in 0..len {
+                ok!(request.push(pattern(i, len), GFP_KERNEL));
+            }
+            ok!(umd.call_vec::<FEcho>(&request, &mut reply));
+            ensure!(reply[..] == request[..]);
+            // Into a slice, with room to spare: nothing past the reply is written.
+            slice.fill(0xa5);
+            let got = ok!(umd.call_slice::<FEcho>(&request, &mut slice));
+            ensure!(got == len && slice[..len] == request[..]);
+            ensure!(slice[len..].iter().all(|&b| b == 0xa5));
+        }
+        ensure!(reply.capacity() >= MAX);
+
+        // The same request bytes, two op codes: the handler tells them apart.
+        ok!(umd.call_vec::<FSized>(&8, &mut reply));
+        ensure!(reply.len() == 8 && is_sized(&reply));
+        ok!(umd.call_vec::<FEcho>(&8u32.to_ne_bytes(), &mut reply));
+        ensure!(reply[..] == 8u32.to_ne_bytes());
+        let quad = ok!(umd.call::<FQuad>(&8));
+        ensure!(is_sized(&quad.to_ne_bytes()));
+
+        let pair = Pair {
+            tag: 0x7a,
+            len: 8,
+            value: 0x0123_4567_89ab_cdef,
+        };
+        let back = ok!(umd.call::<FPair>(&pair));
+        ensure!(back.tag == pair.tag && back.len == pair.len && back.value == pair.value);
+
+        let stats = umd.stats();
+        ensure!(stats.starts == 1 && stats.failures == 0 && stats.rejections == 0);
+        Ok(())
+    }
+
+    /// The handler's verdict and the call's errors are told apart, even with one errno; what
+    /// the library stops the handler for, it stops, and a rejection keeps it.
+    pub(super) fn umd_mgmt_rust_test_framed_errors() -> CaseResult {
+        const MAX: usize = bindings::UMD_MGMT_DEFAULT_MAX_MSG_LEN as usize;
+        let umd = new(FramedDriver)?;
+        let _loaded = ok!(umd.load(HOSTILE));
+        let mut buf = [0u8; 64];
+        ok!(umd.call_slice::<FEcho>(b"up", &mut buf));
+        let pid = umd.stats().pid;
+
+        for status in [
+            EINVAL,
+            EBADMSG,
+            ENOENT,
+            EOPNOTSUPP,
+            E2BIG,
+            ERANGE,
+            EKEYREJECTED,
+        ] {
+            let got = umd.call_slice::<FStatus>(&status.to_errno(), &mut buf);
+            ensure!(got == Err(CallError::Rejected(status)));
+        }
+        let stats = umd.stats();
+        ensure!(stats.pid == pid && stats.rejections == 7 && stats.failures == 0);
+
+        // E2BIG from the library, for a request above the maximum: nothing is sent.
+        let big = ok!(KVec::from_elem(0u8, MAX + 1, GFP_KERNEL));
+        let mut reply = KVec::new();
+        ensure!(umd.call_vec::<FEcho>(&big, &mut reply) == Err(CallError::Failed(E2BIG)));
+        ensure!(reply.is_empty() && umd.stats().pid == pid);
+
+        // A reply shorter than a fixed-size operation's: the call fails, the handler stays.
+        ensure!(umd.call::<FQuad>(&7) == Err(CallError::Failed(EPROTO)));
+        ensure!(umd.stats().pid == pid);
+
+        // A reply longer than the buffer: the handler is stopped, the next call restarts it.
+        ensure!(umd.call_slice::<FSized>(&65, &mut buf) == Err(CallError::Failed(EMSGSIZE)));
+        ensure!(umd.stats().pid == 0);
+        let got = ok!(umd.call_slice::<FSized>(&64, &mut buf));
+        ensure!(got == 64 && is_sized(&buf));
+
+        // `?` makes either an `Error`.
+        let as_error = |r: core::result::Result<usize, CallError>| -> Result<usize> { Ok(r?) };
+        ensure!(as_error(umd.call_slice::<FStatus>(&ENOENT.to_errno(), &mut buf)) == Err(ENOENT));
+
+        let stats = umd.stats();
+        // Only EMSGSIZE was a failure: E2BIG was refused before the request, and the short
+        // reply is the Rust type's complaint, not the library's.
+        ensure!(stats.starts == 2 && stats.failures == 1 && stats.rejections == 8);
+        Ok(())
+    }
+
+    /// `post_start` exchanges frames, and a rejection there does not fail the start.
+    pub(super) fn umd_mgmt_rust_test_framed_post_start() -> CaseResult {
+        let umd = new(FramedHandshake::default())?;
+        let _loaded = ok!(umd.load(HOSTILE));
+        let mut buf = [0u8; 8];
+        ensure!(ok!(umd.call_slice::<FEcho>(b"next", &mut buf)) == 4 && buf[..4] == *b"next");
+        ensure!(kill(umd.stats().pid) == 0);
+        ensure!(ok!(umd.call::<FQuad>(&8)).to_ne_bytes()[7] == sized_byte(7));
+        ensure!(umd.driver().handshakes.load(Relaxed) == 2);
+        let stats = umd.stats();
+        // The handshakes are not requests, and their rejection is no failure.
+        ensure!(stats.starts == 2 && stats.requests == 2);
+        ensure!(stats.failures == 0 && stats.rejections == 0);
         Ok(())
     }
 }

@@ -7,12 +7,21 @@
 //! is risky to do in the kernel, such as parsing untrusted data, can then run in a process that
 //! may crash or be killed without harming the kernel.
 //!
-//! A driver names itself with a type implementing [`Driver`], and each of its messages with a
-//! type implementing [`Operation`], which fixes the request and the reply type of that exchange:
-//! a reply buffer of another type, or an operation of another driver, does not compile. A
-//! [`UmdMgmt`] is the handle on one running driver. It starts the handler from the blob handed
-//! to [`UmdMgmt::load`], restarts it on the next request after it exits, kills it when an
+//! A driver names itself with a type implementing [`Driver`], which speaks the language of a
+//! [`Protocol`] that several drivers may share, and each message of that protocol with a type
+//! implementing [`Operation`], which fixes the op code, the request and the reply type of that
+//! exchange: a reply buffer of another type, or an operation of another protocol, does not
+//! compile. A [`UmdMgmt`] is the handle on one running driver. It starts the handler from the blob
+//! handed to [`UmdMgmt::load`], restarts it on the next request after it exits, kills it when an
 //! exchange with it fails, and serialises requests.
+//!
+//! A protocol is either the seed's fixed-size messages, exchanged with [`UmdMgmt::send_recv`], or
+//! framed messages of any length ([`Protocol::FRAMED`]), exchanged with [`UmdMgmt::call`],
+//! [`UmdMgmt::call_slice`] and [`UmdMgmt::call_vec`] in the wire format of
+//! `include/uapi/linux/usermode_driver_mgmt.h`: each request carries its operation's op code, and
+//! the handler may reject it with a status, which comes back as [`CallError::Rejected`], apart from
+//! the errors of the exchange. A message struct is declared with [`umd_message!`], without
+//! `unsafe`.
 //!
 //! Each exchange with the handler ends by its deadline ([`UmdMgmt::set_timeout`]) whatever the
 //! handler does: then it fails with [`ETIMEDOUT`] and the handler is killed, which waits for it at
@@ -32,15 +41,21 @@
 //!
 //! # Examples
 //!
-//! A driver with two operations, each with its own reply size:
+//! A protocol of fixed-size messages, and a driver that speaks it, with two operations, each with
+//! its own reply size:
 //!
 //! ```
 //! use kernel::{c_str, prelude::*, sync::Arc};
-//! use kernel::umd_mgmt::{new_umd_mgmt, Driver, Operation, UmdMgmt};
+//! use kernel::umd_mgmt::{new_umd_mgmt, Driver, Operation, Protocol, UmdMgmt};
+//!
+//! struct ParserProtocol;
+//!
+//! impl Protocol for ParserProtocol {}
 //!
 //! struct Parser;
 //!
 //! impl Driver for Parser {
+//!     type Protocol = ParserProtocol;
 //!     const NAME: &'static CStr = c_str!("doc_parser");
 //! }
 //!
@@ -48,7 +63,8 @@
 //! struct Version;
 //!
 //! impl Operation for Version {
-//!     type Driver = Parser;
+//!     type Protocol = ParserProtocol;
+//!     const OP: u32 = 1;
 //!     type Request = u32;
 //!     type Reply = u32;
 //! }
@@ -57,7 +73,8 @@
 //! struct Parse;
 //!
 //! impl Operation for Parse {
-//!     type Driver = Parser;
+//!     type Protocol = ParserProtocol;
+//!     const OP: u32 = 2;
 //!     type Request = [u8; 64];
 //!     type Reply = [u32; 16];
 //! }
@@ -76,22 +93,128 @@
 //! assert_eq!(parse(&umd, &[0; 64]), Err(ENOPROTOOPT));
 //! # Ok::<(), Error>(())
 //! ```
+//!
+//! A framed protocol: a certificate of any length in, a fixed summary or its subject's name back,
+//! and the handler's verdict on input it refuses:
+//!
+//! ```
+//! use kernel::{c_str, prelude::*, umd_message};
+//! use kernel::umd_mgmt::{CallError, Driver, Operation, Protocol, UmdMgmt};
+//!
+//! struct X509;
+//!
+//! impl Protocol for X509 {
+//!     const FRAMED: bool = true;
+//! }
+//!
+//! umd_message! {
+//!     /// What the handler found in a certificate.
+//!     pub struct Summary {
+//!         pub version: u32,
+//!         pub key_bits: u32,
+//!         pub not_after: u64,
+//!     }
+//! }
+//!
+//! struct Summarise;
+//!
+//! impl Operation for Summarise {
+//!     type Protocol = X509;
+//!     const OP: u32 = 1;
+//!     type Request = [u8];
+//!     type Reply = Summary;
+//! }
+//!
+//! struct Subject;
+//!
+//! impl Operation for Subject {
+//!     type Protocol = X509;
+//!     const OP: u32 = 2;
+//!     type Request = [u8];
+//!     type Reply = [u8];
+//! }
+//!
+//! struct Certs;
+//!
+//! impl Driver for Certs {
+//!     type Protocol = X509;
+//!     const NAME: &'static CStr = c_str!("doc_x509");
+//! }
+//!
+//! /// The key size of `cert`, or why the handler refused it.
+//! fn key_bits(umd: &UmdMgmt<Certs>, cert: &[u8]) -> Result<u32> {
+//!     match umd.call::<Summarise>(cert) {
+//!         Ok(summary) => Ok(summary.key_bits),
+//!         // The handler refused the certificate: its verdict, not a failure of the call.
+//!         Err(CallError::Rejected(status)) => Err(status),
+//!         Err(CallError::Failed(e)) => Err(e),
+//!     }
+//! }
+//!
+//! /// The subject's name of `cert`, as long as it is.
+//! fn subject(umd: &UmdMgmt<Certs>, cert: &[u8]) -> Result<KVec<u8>> {
+//!     let mut name = KVec::new();
+//!     umd.call_vec::<Subject>(cert, &mut name)?;
+//!     Ok(name)
+//! }
+//! ```
 
 use crate::{
+    alloc::{AllocError, Allocator, Vec},
     bindings,
     error::{from_result, to_result},
     ffi::{c_int, c_void},
+    init,
     prelude::*,
     sync::{Arc, LockClassKey},
     types::{AsBytes, FromBytes, Opaque},
 };
-use core::{cell::Cell, marker::PhantomData, mem::size_of, ptr, time::Duration};
+use core::{
+    cell::Cell,
+    convert::Infallible,
+    marker::PhantomData,
+    mem::{size_of, size_of_val, MaybeUninit},
+    ptr,
+    time::Duration,
+};
 
-/// A user mode driver: its handler's name and what to do after each start of the handler.
+/// The language a handler speaks: how its messages are made, and which [`Operation`]s exist.
 ///
-/// The implementing type is the driver's own state, owned by its [`UmdMgmt`] and reachable with
-/// [`UmdMgmt::driver`]; a driver that needs none is a unit struct.
+/// Several drivers may speak one protocol, and share its operations. The implementing type only
+/// names the protocol; it is usually an empty struct.
+pub trait Protocol: 'static {
+    /// Whether messages are framed (`UMD_MGMT_FRAMED`): a header with the operation's op code, the
+    /// payload's length, a request id and the handler's status, then a payload of any length up to
+    /// [`Protocol::MAX_MSG_LEN`], in the format of `include/uapi/linux/usermode_driver_mgmt.h`.
+    /// Requests are then made with [`UmdMgmt::call`], [`UmdMgmt::call_slice`] and
+    /// [`UmdMgmt::call_vec`]. Otherwise messages are the seed's, a request and a reply of the sizes
+    /// of their types and nothing else, made with [`UmdMgmt::send_recv`]. The default is `false`.
+    const FRAMED: bool = false;
+
+    /// The most bytes of payload of a framed request or reply; 0, the default, means
+    /// `UMD_MGMT_DEFAULT_MAX_MSG_LEN` (1 MiB). At most `u32::MAX`.
+    const MAX_MSG_LEN: usize = 0;
+}
+
+/// The largest payload of a framed message of protocol `P`.
+const fn max_msg_len<P: Protocol>() -> usize {
+    if P::MAX_MSG_LEN == 0 {
+        bindings::UMD_MGMT_DEFAULT_MAX_MSG_LEN as usize
+    } else {
+        P::MAX_MSG_LEN
+    }
+}
+
+/// A user mode driver: its handler's name, the protocol it speaks and what to do after each start
+/// of the handler.
+///
+/// The implementing type is the driver's own state, owned by its [`UmdMgmt`], initialised in
+/// place (it may hold a `Mutex`) and reachable with [`UmdMgmt::driver`]; a driver that needs none
+/// is a unit struct.
 pub trait Driver: Send + Sync + Sized + 'static {
+    /// The protocol the handler speaks.
+    type Protocol: Protocol;
+
     /// The name of the handler, of its process and of its binary in the handler's tmpfs.
     const NAME: &'static CStr;
 
@@ -105,40 +228,119 @@ pub trait Driver: Send + Sync + Sized + 'static {
     /// Called after each start of the handler, before any request reaches it, with the driver's
     /// lock held. It may talk to the handler through `handler`, for example to send it a key or
     /// a configuration. An error stops the handler and is returned to the caller whose request
-    /// or load started it; so does an error of any exchange through `handler`, whatever this
-    /// returns. The default does nothing.
+    /// or load started it; so does an error of any exchange through `handler` other than a
+    /// rejection, whatever this returns. The default does nothing.
     ///
-    /// It must not call the methods of the driver's [`UmdMgmt`] (`send_recv`, `load`, `stats`,
-    /// `set_timeout`), or drop the driver's [`Loaded`]: they wait for the lock that this call
-    /// holds, forever. Nor should it wait for another driver, whose own `post_start` or requests
-    /// could be waiting for this one.
+    /// It must not call the methods of the driver's [`UmdMgmt`] (`send_recv`, `call*`, `load`,
+    /// `stats`, `set_timeout`), or drop the driver's [`Loaded`]: they wait for the lock that this
+    /// call holds, forever. Nor should it wait for another driver, whose own `post_start` or
+    /// requests could be waiting for this one.
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {
         let _ = handler;
         Ok(())
     }
 }
 
-/// One kind of exchange with the handler of driver [`Operation::Driver`]: a request of type
+/// One kind of exchange of protocol [`Operation::Protocol`]: a request of type
 /// [`Operation::Request`] answered by a reply of type [`Operation::Reply`].
 ///
-/// The implementing type only names the exchange; it is usually an empty struct.
+/// The implementing type only names the exchange; it is usually an empty struct. Types of
+/// variable length, such as `[u8]`, are for framed protocols: a request of any length, and a reply
+/// read into a buffer with [`UmdMgmt::call_slice`] or [`UmdMgmt::call_vec`].
 pub trait Operation {
-    /// The driver whose handler understands this operation.
-    type Driver: Driver;
+    /// The protocol this operation belongs to; any driver that speaks it may make it.
+    type Protocol: Protocol;
+    /// The op code, which tells the handler of a framed protocol which operation it answers, and
+    /// which its reply must carry back; a protocol gives each of its operations its own. The
+    /// seed's messages have no header, and carry none.
+    const OP: u32;
     /// What is sent: its bytes, which are all initialised.
-    type Request: AsBytes;
+    type Request: AsBytes + ?Sized;
     /// What comes back: any bytes the handler writes are a valid value of it.
-    type Reply: FromBytes;
+    type Reply: FromBytes + ?Sized;
 }
 
-/// Refuses, at compile time, an operation the C library would refuse at run time.
+/// Refuses, at compile time, an operation used with the other protocol's calls, or that the C
+/// library would refuse at run time.
 struct CheckedOperation<O>(PhantomData<O>);
 
 impl<O: Operation> CheckedOperation<O> {
+    const SEED: () = assert!(
+        !<O::Protocol as Protocol>::FRAMED,
+        "send_recv() is for fixed-size protocols: a framed protocol's operations use call()"
+    );
+    const FRAMED: () = assert!(
+        <O::Protocol as Protocol>::FRAMED,
+        "call() is for framed protocols: a fixed-size protocol's operations use send_recv()"
+    );
+}
+
+impl<O: Operation> CheckedOperation<O>
+where
+    O::Request: Sized,
+{
     const REQUEST_NOT_EMPTY: () = assert!(
         size_of::<O::Request>() != 0,
-        "the request of a UMD operation cannot be empty"
+        "the request of a fixed-size UMD operation cannot be empty"
     );
+}
+
+impl<O: Operation> CheckedOperation<O>
+where
+    O::Reply: Sized,
+{
+    const REPLY_FITS: () = assert!(
+        size_of::<O::Reply>() <= max_msg_len::<O::Protocol>(),
+        "the reply of a framed UMD operation is larger than its protocol's MAX_MSG_LEN"
+    );
+}
+
+/// How a framed request failed: the handler's verdict on its input, or an error of the call.
+///
+/// `?` turns either into the [`Error`] it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallError {
+    /// The handler rejected the request with this status, one of the set the UAPI header lists
+    /// ([`EINVAL`], [`EBADMSG`], [`ENOENT`], [`EOPNOTSUPP`], [`E2BIG`], [`ERANGE`],
+    /// [`EKEYREJECTED`]). It did its job: it keeps running, and the request counts in
+    /// [`Stats::rejections`], not as a failure.
+    Rejected(Error),
+    /// The request failed, with an error of [`UmdMgmt::call_slice`]'s list; never one the
+    /// handler chose.
+    Failed(Error),
+}
+
+impl From<CallError> for Error {
+    fn from(e: CallError) -> Error {
+        match e {
+            CallError::Rejected(e) | CallError::Failed(e) => e,
+        }
+    }
+}
+
+impl From<Error> for CallError {
+    fn from(e: Error) -> CallError {
+        CallError::Failed(e)
+    }
+}
+
+impl From<AllocError> for CallError {
+    fn from(_: AllocError) -> CallError {
+        CallError::Failed(ENOMEM)
+    }
+}
+
+/// The result of a framed call in C: the reply's length, or the handler's status, or an error.
+fn call_result(ret: isize, status: c_int) -> Result<usize, CallError> {
+    if ret < 0 {
+        // `ret` is a negative errno, which fits in a `c_int`.
+        return Err(CallError::Failed(Error::from_errno(ret as c_int)));
+    }
+    if status != 0 {
+        return Err(CallError::Rejected(Error::from_errno(status)));
+    }
+    // Not negative, checked above.
+    Ok(ret as usize)
 }
 
 /// What a [`UmdMgmt`] has done, from [`UmdMgmt::stats`].
@@ -166,14 +368,22 @@ pub struct Stats {
 
 /// The UMD Handler process that was just started, as [`Driver::post_start`] sees it.
 ///
+/// It stands for the driver's lock, which the thread running `post_start` holds: it is neither
+/// [`Send`] nor [`Sync`], so that it cannot be used from another thread, and it does not outlive
+/// the call.
+///
 /// # Invariants
 ///
-/// `mgmt` is the initialised `struct umd_mgmt` of a `UmdMgmt<D>`, whose lock is held and whose
-/// handler process has been started (`info.tgid` is set), for as long as the `Handler` exists.
+/// `mgmt` is the initialised `struct umd_mgmt` of a `UmdMgmt<D>`, whose lock is held by the
+/// current thread and whose handler process has been started (`info.tgid` is set), with its
+/// exchanges bounded (`info.timeout` and `info.max_len` set), for as long as the `Handler`
+/// exists.
 pub struct Handler<'a, D: Driver> {
     mgmt: &'a Opaque<bindings::umd_mgmt>,
-    /// The first error of an exchange through [`Handler::send_recv`], which fails the start.
+    /// The first error of an exchange through the handler, which fails the start.
     failed: Cell<Option<Error>>,
+    /// Not `Send` nor `Sync`, as the lock it stands for belongs to one thread.
+    _not_send: PhantomData<*mut ()>,
     _driver: PhantomData<&'a D>,
 }
 
@@ -182,7 +392,7 @@ impl<D: Driver> Handler<'_, D> {
     pub fn pid(&self) -> i32 {
         // SAFETY: By the type invariant the lock is held and `info.tgid` is a valid `struct pid`,
         // which cannot change or be released while the lock is held. `init_pid_ns` is a static
-        // that lives forever; only its address is taken.
+        // of the kernel image, never freed; only its address is taken.
         unsafe {
             bindings::pid_nr_ns(
                 (*self.mgmt.get()).info.tgid,
@@ -191,44 +401,137 @@ impl<D: Driver> Handler<'_, D> {
         }
     }
 
-    /// Sends `request` to the handler and reads its reply into `reply`.
+    fn info(&self) -> *mut bindings::umd_info {
+        // SAFETY: `self.mgmt` is a valid `struct umd_mgmt` (type invariant); only the address of
+        // its field is taken.
+        unsafe { ptr::addr_of_mut!((*self.mgmt.get()).info) }
+    }
+
+    /// Records the first failed exchange, which fails the start; a rejection is no failure.
+    fn note<T>(&self, result: Result<T, CallError>) -> Result<T, CallError> {
+        if let Err(CallError::Failed(e)) = result {
+            self.failed.set(self.failed.get().or(Some(e)));
+        }
+        result
+    }
+
+    /// Sends `request` to the handler and reads its reply into `reply`, in the protocol of
+    /// fixed-size messages.
     ///
     /// The exchange is bounded by the driver's timeout, as a request through
     /// [`UmdMgmt::send_recv`] is, but it is not counted in [`Stats`]. Its errors are those of
     /// [`UmdMgmt::send_recv`]'s exchange: [`ETIMEDOUT`], [`EPIPE`], [`EMSGSIZE`], [`EPROTO`],
     /// [`EINTR`] and [`ERESTARTSYS`]. After an error the start fails with it, even if
     /// [`Driver::post_start`] returns `Ok`, and the handler is stopped.
-    pub fn send_recv<O: Operation<Driver = D>>(
-        &self,
-        request: &O::Request,
-        reply: &mut O::Reply,
-    ) -> Result {
+    pub fn send_recv<O>(&self, request: &O::Request, reply: &mut O::Reply) -> Result
+    where
+        O: Operation<Protocol = D::Protocol>,
+        O::Request: Sized,
+        O::Reply: Sized,
+    {
+        let () = CheckedOperation::<O>::SEED;
         let () = CheckedOperation::<O>::REQUEST_NOT_EMPTY;
         // SAFETY: By the type invariant the lock is held and the handler runs, so `info` may be
-        // used for an exchange, bounded by `info.timeout`, which the library sets before calling
-        // `post_start`. `request` is valid for reads of its size, all initialised since
-        // `O::Request: AsBytes`; `reply` is valid for writes of its size, and any bytes there are
-        // a valid value since `O::Reply: FromBytes`.
+        // used for an exchange, bounded by `info.timeout`. `request` is valid for reads of its
+        // size, all initialised since `O::Request: AsBytes`; `reply` is valid for writes of its
+        // size, and any bytes there are a valid value since `O::Reply: FromBytes`.
         let result = to_result(unsafe {
             bindings::umd_send_recv(
-                ptr::addr_of_mut!((*self.mgmt.get()).info),
+                self.info(),
                 ptr::from_ref(request).cast::<c_void>(),
                 size_of::<O::Request>(),
                 ptr::from_mut(reply).cast::<c_void>(),
                 size_of::<O::Reply>(),
             )
         });
-        if let Err(e) = result {
-            self.failed.set(self.failed.get().or(Some(e)));
-        }
-        result
+        self.note(result.map_err(CallError::Failed))
+            .map_err(Error::from)
     }
+
+    /// Makes the framed request `request` of operation `O` and reads the reply's payload into
+    /// `reply`, returning its length, as [`UmdMgmt::call_slice`] does.
+    ///
+    /// Bounded and counted as [`Handler::send_recv`] is. A rejection is returned and does not
+    /// fail the start; after any other error the start fails with it, and the handler is stopped.
+    pub fn call_slice<O>(&self, request: &O::Request, reply: &mut [u8]) -> Result<usize, CallError>
+    where
+        O: Operation<Protocol = D::Protocol, Reply = [u8]>,
+    {
+        let () = CheckedOperation::<O>::FRAMED;
+        // SAFETY: The buffer is `reply`, valid for writes of its length.
+        let result = unsafe { self.call_raw::<O>(request, reply.as_mut_ptr().cast(), reply.len()) };
+        self.note(result)
+    }
+
+    /// Makes the framed request `request` of operation `O`, whose reply has a fixed size, and
+    /// returns the reply, as [`UmdMgmt::call`] does; bounded and counted as
+    /// [`Handler::call_slice`] is.
+    pub fn call<O>(&self, request: &O::Request) -> Result<O::Reply, CallError>
+    where
+        O: Operation<Protocol = D::Protocol>,
+        O::Reply: Sized,
+    {
+        let () = CheckedOperation::<O>::FRAMED;
+        let () = CheckedOperation::<O>::REPLY_FITS;
+        let mut reply = MaybeUninit::<O::Reply>::uninit();
+        // SAFETY: The buffer is `reply`, valid for writes of its size.
+        let result = unsafe {
+            self.call_raw::<O>(request, reply.as_mut_ptr().cast(), size_of::<O::Reply>())
+        };
+        // SAFETY: On success the library wrote the reply's `len` bytes at the start of `reply`.
+        self.note(result.and_then(|len| unsafe { assume_whole::<O::Reply>(reply, len) }))
+    }
+
+    /// The framed exchange of operation `O`, into the `out_size` bytes at `out`.
+    ///
+    /// # Safety
+    ///
+    /// `out` must be valid for writes of `out_size` bytes.
+    unsafe fn call_raw<O: Operation>(
+        &self,
+        request: &O::Request,
+        out: *mut c_void,
+        out_size: usize,
+    ) -> Result<usize, CallError> {
+        let mut status = 0;
+        // SAFETY: By the type invariant the lock is held and the handler runs, with its exchanges
+        // bounded in time and length. `request` is valid for reads of its size, all initialised
+        // since `O::Request: AsBytes`; the caller guarantees `out`; `status` is valid for writes.
+        let ret = unsafe {
+            bindings::umd_call(
+                self.info(),
+                O::OP,
+                ptr::from_ref(request).cast::<c_void>(),
+                size_of_val(request),
+                out,
+                out_size,
+                &mut status,
+            )
+        };
+        call_result(ret, status)
+    }
+}
+
+/// Takes `reply` as initialised if the handler's reply filled it, `len` bytes of it.
+///
+/// # Safety
+///
+/// The first `len` bytes of `reply` must be initialised.
+unsafe fn assume_whole<T: FromBytes>(reply: MaybeUninit<T>, len: usize) -> Result<T, CallError> {
+    if len != size_of::<T>() {
+        // A short reply of a fixed-size operation: the protocol says it cannot happen.
+        return Err(CallError::Failed(EPROTO));
+    }
+    // SAFETY: All `size_of::<T>()` bytes are initialised (the caller's guarantee), and any bytes
+    // are a valid `T` since `T: FromBytes`.
+    Ok(unsafe { reply.assume_init() })
 }
 
 /// A user mode driver under management: the UMD Manager's handle on one UMD Handler.
 ///
 /// Create it with [`new_umd_mgmt!`] in an [`Arc`], hand it the handler with [`UmdMgmt::load`],
-/// and talk to the handler with [`UmdMgmt::send_recv`].
+/// and talk to the handler with [`UmdMgmt::send_recv`], or [`UmdMgmt::call`] and its siblings
+/// if its protocol is framed.
 ///
 /// # Examples
 ///
@@ -237,18 +540,22 @@ impl<D: Driver> Handler<'_, D> {
 ///
 /// ```
 /// use kernel::{c_str, prelude::*};
-/// use kernel::umd_mgmt::{Driver, Operation, UmdMgmt};
+/// use kernel::umd_mgmt::{Driver, Operation, Protocol, UmdMgmt};
 ///
 /// struct Echo;
 ///
+/// impl Protocol for Echo {}
+///
 /// impl Driver for Echo {
+///     type Protocol = Self;
 ///     const NAME: &'static CStr = c_str!("doc_echo");
 /// }
 ///
 /// struct Ping;
 ///
 /// impl Operation for Ping {
-///     type Driver = Echo;
+///     type Protocol = Echo;
+///     const OP: u32 = 0;
 ///     type Request = u32;
 ///     type Reply = u32;
 /// }
@@ -263,16 +570,47 @@ impl<D: Driver> Handler<'_, D> {
 /// }
 /// ```
 ///
+/// Driver state initialised in place, such as a lock:
+///
+/// ```
+/// use kernel::{c_str, new_mutex, prelude::*, sync::{Arc, Mutex}};
+/// use kernel::umd_mgmt::{new_umd_mgmt, Driver, Protocol, UmdMgmt};
+///
+/// struct Quiet;
+///
+/// impl Protocol for Quiet {}
+///
+/// #[pin_data]
+/// struct Counted {
+///     #[pin]
+///     seen: Mutex<u64>,
+/// }
+///
+/// impl Driver for Counted {
+///     type Protocol = Quiet;
+///     const NAME: &'static CStr = c_str!("doc_counted");
+/// }
+///
+/// let umd: Arc<UmdMgmt<Counted>> = Arc::pin_init(
+///     new_umd_mgmt!(try_pin_init!(Counted { seen <- new_mutex!(0) }? Error)),
+///     GFP_KERNEL,
+/// )?;
+/// *umd.driver().seen.lock() += 1;
+/// # Ok::<(), Error>(())
+/// ```
+///
 /// # Invariants
 ///
 /// `mgmt` is an initialised `struct umd_mgmt`: zeroed, with `D::NAME` as its driver name,
-/// `UMD_MGMT_SEALED` as its flags if `D::SEALED`, its lock initialised, and
-/// `post_start_callback::<D>` as its `post_start`. It is pinned, and C is
-/// only ever handed it through `UmdMgmt::as_raw`, as a field of a `UmdMgmt<D>`.
+/// `UMD_MGMT_SEALED` in its flags if `D::SEALED`, `UMD_MGMT_FRAMED` and
+/// `D::Protocol::MAX_MSG_LEN` if the protocol is framed, its lock initialised, and
+/// `post_start_callback::<D>` as its `post_start`. It is pinned, and C is only ever handed it
+/// through `UmdMgmt::as_raw`, with the provenance of the whole `UmdMgmt<D>`.
 #[pin_data]
 pub struct UmdMgmt<D: Driver> {
     #[pin]
     mgmt: Opaque<bindings::umd_mgmt>,
+    #[pin]
     driver: D,
 }
 
@@ -285,7 +623,8 @@ unsafe impl<D: Driver> Send for UmdMgmt<D> {}
 // `D` is `Sync` by the `Driver` bound, so `post_start` may run on any requesting thread.
 unsafe impl<D: Driver> Sync for UmdMgmt<D> {}
 
-/// Creates a [`UmdMgmt`] initialiser for a [`Driver`] value, with a lock class of its own.
+/// Creates a [`UmdMgmt`] initialiser for a [`Driver`] initialiser (or value), with a lock class of
+/// its own.
 #[macro_export]
 macro_rules! new_umd_mgmt {
     ($driver:expr $(,)?) => {
@@ -298,35 +637,103 @@ macro_rules! new_umd_mgmt {
 }
 pub use new_umd_mgmt;
 
+/// Declares a `#[repr(C)]` message struct of `AsBytes + FromBytes` fields and implements both
+/// traits for it, so that it can be a [`Operation::Request`] and a [`Operation::Reply`] without
+/// `unsafe`. A struct with padding, whose padding bytes would be uninitialised, does not compile;
+/// nor does a field of another type.
+///
+/// ```
+/// kernel::umd_message! {
+///     /// A key's id and its 32 bytes.
+///     pub struct Key {
+///         pub id: u32,
+///         pub len: u32,
+///         pub bytes: [u8; 32],
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! umd_message {
+    (
+        $(#[$attr:meta])*
+        $vis:vis struct $name:ident {
+            $($(#[$field_attr:meta])* $field_vis:vis $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$attr])*
+        #[repr(C)]
+        $vis struct $name {
+            $($(#[$field_attr])* $field_vis $field: $ty),*
+        }
+
+        const _: () = {
+            const fn is_message_field<T: $crate::types::AsBytes + $crate::types::FromBytes>() {}
+            $(is_message_field::<$ty>();)*
+            ::core::assert!(
+                ::core::mem::size_of::<$name>() == 0 $(+ ::core::mem::size_of::<$ty>())*,
+                ::core::concat!(
+                    "UMD message `", ::core::stringify!($name),
+                    "` has padding: make it an explicit field"
+                )
+            );
+        };
+
+        // SAFETY: `$name` is `#[repr(C)]` and its size is the sum of its fields' sizes (checked at
+        // compile time above), so it has no padding; each field is `AsBytes` (checked above), so
+        // has no uninitialised byte nor interior mutability.
+        unsafe impl $crate::types::AsBytes for $name {}
+
+        // SAFETY: Each field is `FromBytes` (checked above): any bytes are a valid value of each,
+        // and there is no padding, so any bytes are a valid `$name`; no field has interior
+        // mutability.
+        unsafe impl $crate::types::FromBytes for $name {}
+    };
+}
+
 impl<D: Driver> UmdMgmt<D> {
-    /// Creates an initialiser of a [`UmdMgmt`] for `driver`. Use [`new_umd_mgmt!`] rather than
-    /// this.
-    pub fn new(driver: D, name: &'static CStr, key: &'static LockClassKey) -> impl PinInit<Self> {
-        pin_init!(Self {
-            // INVARIANT: zeroed, name, flags, callback and lock set as the invariant requires.
-            mgmt <- Opaque::ffi_init(move |slot: *mut bindings::umd_mgmt| {
-                // SAFETY: `slot` is valid for writes and pinned, so the mutex never moves once
-                // initialised. All zeroes is a valid `struct umd_mgmt` (null pointers, `false`, no
-                // callback, no loader), which is how C users start too. The names and the lock
-                // class live forever, as the C structure needs.
-                unsafe {
-                    slot.write(core::mem::zeroed());
-                    (*slot).info.driver_name = D::NAME.as_char_ptr();
-                    (*slot).flags = if D::SEALED {
-                        bindings::UMD_MGMT_SEALED
-                    } else {
-                        0
-                    };
-                    (*slot).post_start = Some(post_start_callback::<D>);
-                    bindings::__mutex_init(
-                        ptr::addr_of_mut!((*slot).lock),
-                        name.as_char_ptr(),
-                        key.as_ptr(),
-                    );
+    /// Creates an initialiser of a [`UmdMgmt`] whose driver state is initialised by `driver`: a
+    /// value, or an initialiser made with `try_pin_init!(...? Error)` for state that must be
+    /// pinned, such as a `Mutex`. Use [`new_umd_mgmt!`] rather than this.
+    pub fn new(
+        driver: impl PinInit<D, Error>,
+        name: &'static CStr,
+        key: &'static LockClassKey,
+    ) -> impl PinInit<Self, Error> {
+        let framed = <D::Protocol as Protocol>::FRAMED;
+        let sealed = D::SEALED;
+        let init_mgmt = move |slot: *mut Opaque<bindings::umd_mgmt>| {
+            let slot = Opaque::raw_get(slot);
+            // SAFETY: `slot` is valid for writes. All zeroes is a valid `struct umd_mgmt` (null
+            // pointers, `false`, no callback, no loader), which is how C users start too.
+            // `D::NAME`, `name` and `key` are `'static`, as the C structure needs.
+            unsafe {
+                slot.write(core::mem::zeroed());
+                (*slot).info.driver_name = D::NAME.as_char_ptr();
+                if sealed {
+                    (*slot).flags |= bindings::UMD_MGMT_SEALED;
                 }
-            }),
-            driver,
-        })
+                if framed {
+                    (*slot).flags |= bindings::UMD_MGMT_FRAMED;
+                    (*slot).max_msg_len = <D::Protocol as Protocol>::MAX_MSG_LEN;
+                }
+                (*slot).post_start = Some(post_start_callback::<D>);
+                bindings::__mutex_init(
+                    ptr::addr_of_mut!((*slot).lock),
+                    name.as_char_ptr(),
+                    key.as_ptr(),
+                );
+            }
+            Ok::<(), Infallible>(())
+        };
+        // SAFETY: The closure initialises all of the `Opaque` at `slot` (which would allow less)
+        // and never fails; `slot` is pinned, so the mutex it initialises never moves.
+        let mgmt = unsafe { init::pin_init_from_closure(init_mgmt) };
+        // INVARIANT: zeroed, name, flags, maximum, callback and lock set as the invariant
+        // requires.
+        try_pin_init!(Self {
+            mgmt <- mgmt,
+            driver <- driver,
+        }? Error)
     }
 
     /// Returns the C structure, with the provenance of all of `self`: `post_start_callback`
@@ -420,7 +827,8 @@ impl<D: Driver> UmdMgmt<D> {
     }
 
     /// Sends `request` to the handler and reads its reply into `reply`, starting the handler
-    /// first if it is not running.
+    /// first if it is not running: the seed's protocol of fixed-size messages. A framed
+    /// protocol's operation does not compile here.
     ///
     /// On error `reply` holds unspecified bytes. The errors, and what becomes of the handler:
     ///
@@ -442,11 +850,13 @@ impl<D: Driver> UmdMgmt<D> {
     ///
     /// Stopped handlers are restarted by the next request. [`ETIMEDOUT`], [`EPIPE`],
     /// [`EMSGSIZE`], [`EPROTO`] and failed starts count towards the back-off; signals do not.
-    pub fn send_recv<O: Operation<Driver = D>>(
-        &self,
-        request: &O::Request,
-        reply: &mut O::Reply,
-    ) -> Result {
+    pub fn send_recv<O>(&self, request: &O::Request, reply: &mut O::Reply) -> Result
+    where
+        O: Operation<Protocol = D::Protocol>,
+        O::Request: Sized,
+        O::Reply: Sized,
+    {
+        let () = CheckedOperation::<O>::SEED;
         let () = CheckedOperation::<O>::REQUEST_NOT_EMPTY;
         // SAFETY: `self.mgmt` is initialised (type invariant). `request` is valid for reads of its
         // size, all initialised since `O::Request: AsBytes`, and is only read by C. `reply` is
@@ -462,24 +872,128 @@ impl<D: Driver> UmdMgmt<D> {
             )
         })
     }
+
+    /// Makes the framed request `request` of operation `O`, whose reply has a fixed size, and
+    /// returns the reply; nothing needs zeroing first. A fixed-size protocol's operation, or one
+    /// whose types are larger than [`Protocol::MAX_MSG_LEN`], does not compile here.
+    ///
+    /// The errors are [`UmdMgmt::call_slice`]'s, and [`EPROTO`] for a reply shorter than
+    /// `O::Reply`, which keeps the handler.
+    pub fn call<O>(&self, request: &O::Request) -> Result<O::Reply, CallError>
+    where
+        O: Operation<Protocol = D::Protocol>,
+        O::Reply: Sized,
+    {
+        let () = CheckedOperation::<O>::FRAMED;
+        let () = CheckedOperation::<O>::REPLY_FITS;
+        let mut reply = MaybeUninit::<O::Reply>::uninit();
+        // SAFETY: The buffer is `reply`, valid for writes of its size.
+        let len = unsafe {
+            self.call_raw::<O>(request, reply.as_mut_ptr().cast(), size_of::<O::Reply>())
+        }?;
+        // SAFETY: The library wrote the reply's `len` bytes at the start of `reply`.
+        unsafe { assume_whole::<O::Reply>(reply, len) }
+    }
+
+    /// Makes the framed request `request` of operation `O`, starting the handler first if it is
+    /// not running, and reads the reply's payload into `reply`, returning its length: 0 to
+    /// `reply.len()`. Nothing past that length is written. A fixed-size protocol's operation
+    /// does not compile here.
+    ///
+    /// The handler's verdict, a status with which it rejects the request, is
+    /// [`CallError::Rejected`]; it keeps running. Otherwise the errors are [`CallError::Failed`]:
+    ///
+    /// - [`E2BIG`]: `request` is larger than [`Protocol::MAX_MSG_LEN`]; nothing is sent.
+    /// - [`EPROTO`]: the reply's header is wrong (its id, op, status, or a reserved field), or
+    ///   the handler wrote more than one frame; it is stopped.
+    /// - [`EMSGSIZE`]: the reply's payload is longer than `reply` or the maximum; it is stopped.
+    /// - [`EPIPE`]: the handler exited before its whole reply came; it is stopped.
+    /// - the other errors of [`UmdMgmt::send_recv`], with the same consequences.
+    pub fn call_slice<O>(&self, request: &O::Request, reply: &mut [u8]) -> Result<usize, CallError>
+    where
+        O: Operation<Protocol = D::Protocol, Reply = [u8]>,
+    {
+        let () = CheckedOperation::<O>::FRAMED;
+        // SAFETY: The buffer is `reply`, valid for writes of its length.
+        unsafe { self.call_raw::<O>(request, reply.as_mut_ptr().cast(), reply.len()) }
+    }
+
+    /// As [`UmdMgmt::call_slice`], but the reply's payload replaces the contents of `reply`, a
+    /// [`KVec`](crate::alloc::KVec) or (for large maximums) a [`KVVec`](crate::alloc::KVVec),
+    /// which grows to hold the largest reply the protocol allows (uninitialised, so nothing is
+    /// zeroed), and keeps its capacity for the next call. The errors are those of
+    /// [`UmdMgmt::call_slice`], and [`ENOMEM`] if `reply` cannot grow; on error `reply` is empty.
+    pub fn call_vec<O>(
+        &self,
+        request: &O::Request,
+        reply: &mut Vec<u8, impl Allocator>,
+    ) -> Result<(), CallError>
+    where
+        O: Operation<Protocol = D::Protocol, Reply = [u8]>,
+    {
+        let () = CheckedOperation::<O>::FRAMED;
+        // SAFETY: A length of 0 is at most the capacity, and `u8` needs no drop.
+        unsafe { reply.set_len(0) };
+        reply.reserve(max_msg_len::<D::Protocol>(), GFP_KERNEL)?;
+        let spare = reply.spare_capacity_mut();
+        // SAFETY: `spare` is valid for writes of its length.
+        let len = unsafe { self.call_raw::<O>(request, spare.as_mut_ptr().cast(), spare.len()) }?;
+        // SAFETY: The library returned a length of at most `spare.len()`, the capacity, and wrote
+        // those first `len` bytes.
+        unsafe { reply.set_len(len) };
+        Ok(())
+    }
+
+    /// The framed request of operation `O`, its reply into the `out_size` bytes at `out`.
+    ///
+    /// # Safety
+    ///
+    /// `out` must be valid for writes of `out_size` bytes.
+    unsafe fn call_raw<O: Operation>(
+        &self,
+        request: &O::Request,
+        out: *mut c_void,
+        out_size: usize,
+    ) -> Result<usize, CallError> {
+        let mut status = 0;
+        // SAFETY: `self.mgmt` is initialised (type invariant). `request` is valid for reads of its
+        // size, all initialised since `O::Request: AsBytes`, and is only read by C; the caller
+        // guarantees `out`; `status` is valid for writes.
+        let ret = unsafe {
+            bindings::umd_mgmt_call_status(
+                self.as_raw(),
+                O::OP,
+                ptr::from_ref(request).cast::<c_void>(),
+                size_of_val(request),
+                out,
+                out_size,
+                &mut status,
+            )
+        };
+        call_result(ret, status)
+    }
 }
 
 /// Called by the C library after each start of the handler of a `UmdMgmt<D>`.
 ///
 /// # Safety
 ///
-/// `mgmt` must be the `mgmt` field of a live `UmdMgmt<D>`, with its lock held and its handler
-/// just started.
+/// `mgmt` must be the `mgmt` field of a live `UmdMgmt<D>`, with the provenance of the whole
+/// `UmdMgmt<D>`, its lock held by the current thread until this returns, and its handler just
+/// started, with its exchanges bounded.
 unsafe extern "C" fn post_start_callback<D: Driver>(mgmt: *mut bindings::umd_mgmt) -> c_int {
-    // SAFETY: The C library passes the structure it was set on, which by the type invariant of
-    // `UmdMgmt<D>` is that field, handed over with the provenance of the whole `UmdMgmt<D>`;
-    // `Opaque` is `repr(transparent)`, so the field's address is the structure's. The reference
-    // is used only during this call, while the caller keeps the `UmdMgmt<D>` alive.
+    // SAFETY: The C library calls `post_start` only from `umd_mgmt_load` and the requests, which
+    // Rust calls with `UmdMgmt::as_raw`, so `mgmt` is that field with the provenance of the whole
+    // `UmdMgmt<D>` (type invariant); `Opaque` is `repr(transparent)`, so the field's address is
+    // the structure's. The caller of that function holds a reference to the `UmdMgmt<D>` for the
+    // whole call, so it is alive, and the reference made here is used only during this call.
     let this: &UmdMgmt<D> = unsafe { &*crate::container_of!(mgmt, UmdMgmt<D>, mgmt) };
-    // INVARIANT: the library calls `post_start` with the lock held, right after a start.
+    // INVARIANT: the library calls `post_start` with the lock held by this thread, right after a
+    // start and after bounding its exchanges; `handler` is dropped before this returns.
     let handler = Handler {
         mgmt: &this.mgmt,
         failed: Cell::new(None),
+        _not_send: PhantomData,
         _driver: PhantomData,
     };
     from_result(|| {

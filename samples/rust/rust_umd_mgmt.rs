@@ -11,7 +11,7 @@ use kernel::{
     c_str,
     prelude::*,
     sync::Arc,
-    umd_mgmt::{new_umd_mgmt, Driver, Handler, Loaded, Operation},
+    umd_mgmt::{new_umd_mgmt, Driver, Handler, Loaded, Operation, Protocol},
 };
 
 module! {
@@ -27,10 +27,16 @@ static HANDLER: &[u8] = include_bytes!("rust_umd_mgmt_handler");
 
 const REPLY_LEN: usize = 128 * 1024;
 
+/// The sample handler's protocol: a `u32` offset in, a 128 KiB reply out.
+struct Marks;
+
+impl Protocol for Marks {}
+
 /// The sample driver: its handler is named `umd_rust_sample`.
 struct Sample;
 
 impl Driver for Sample {
+    type Protocol = Marks;
     const NAME: &'static CStr = c_str!("umd_rust_sample");
     // No user space process, root included, can trace, signal or read it.
     const SEALED: bool = true;
@@ -45,7 +51,8 @@ impl Driver for Sample {
 struct Mark;
 
 impl Operation for Mark {
-    type Driver = Sample;
+    type Protocol = Marks;
+    const OP: u32 = 0;
     type Request = u32;
     type Reply = [u8; REPLY_LEN];
 }

@@ -8,7 +8,7 @@ use kernel::{
     prelude::*,
     sync::Arc,
     time::Ktime,
-    umd_mgmt::{new_umd_mgmt, Driver, Operation},
+    umd_mgmt::{new_umd_mgmt, Driver, Operation, Protocol},
 };
 
 module! {
@@ -73,7 +73,10 @@ fn bench(name: &str, warmup: u32, n: u32, mut call: impl FnMut(u32) -> Result) -
 /// The handler in echo mode, for the round-trip cases.
 struct EchoDriver;
 
+impl Protocol for EchoDriver {}
+
 impl Driver for EchoDriver {
+    type Protocol = Self;
     const NAME: &'static CStr = c_str!("umd_bench_echo");
 }
 
@@ -81,7 +84,8 @@ impl Driver for EchoDriver {
 struct Echo;
 
 impl Operation for Echo {
-    type Driver = EchoDriver;
+    type Protocol = EchoDriver;
+    const OP: u32 = 0;
     type Request = u32;
     type Reply = u32;
 }
@@ -89,7 +93,10 @@ impl Operation for Echo {
 /// The handler in the sample protocol, for the 128 KiB case.
 struct SampleDriver;
 
+impl Protocol for SampleDriver {}
+
 impl Driver for SampleDriver {
+    type Protocol = Self;
     const NAME: &'static CStr = c_str!("umd_bench_sample");
 }
 
@@ -97,7 +104,8 @@ impl Driver for SampleDriver {
 struct Mark;
 
 impl Operation for Mark {
-    type Driver = SampleDriver;
+    type Protocol = SampleDriver;
+    const OP: u32 = 0;
     type Request = u32;
     type Reply = [u8; REPLY_LEN];
 }
