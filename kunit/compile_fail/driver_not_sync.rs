@@ -4,7 +4,16 @@
 //! expect: E0277 `Cell<u32>` cannot be shared between threads safely
 
 use core::cell::Cell;
-use kernel::{c_str, prelude::*, umd_mgmt::Driver};
+use kernel::{
+    c_str,
+    prelude::*,
+    umd_mgmt::{Driver, Protocol},
+};
+
+/// The protocol of the probe.
+pub struct Proto;
+
+impl Protocol for Proto {}
 
 /// A driver counting its starts in a `Cell`.
 pub struct Probe {
@@ -12,5 +21,6 @@ pub struct Probe {
 }
 
 impl Driver for Probe {
+    type Protocol = Proto;
     const NAME: &'static CStr = c_str!("probe");
 }

@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A request of no bytes, which the C library refuses at run time, does not compile.
-//! expect: E0080 the request of a UMD operation cannot be empty
+//! expect: E0080 the request of a fixed-size UMD operation cannot be empty
 
 use kernel::{
     c_str,
     prelude::*,
-    umd_mgmt::{Driver, Operation, UmdMgmt},
+    umd_mgmt::{Driver, Operation, Protocol, UmdMgmt},
 };
+
+/// The protocol of the probe.
+pub struct Proto;
+
+impl Protocol for Proto {}
 
 /// A driver.
 pub struct Probe;
 
 impl Driver for Probe {
+    type Protocol = Proto;
     const NAME: &'static CStr = c_str!("probe");
 }
 
@@ -20,7 +26,8 @@ impl Driver for Probe {
 pub struct Ask;
 
 impl Operation for Ask {
-    type Driver = Probe;
+    type Protocol = Proto;
+    const OP: u32 = 1;
     type Request = [u8; 0];
     type Reply = u32;
 }

@@ -7,8 +7,13 @@
 use kernel::{
     c_str,
     prelude::*,
-    umd_mgmt::{Driver, Handler},
+    umd_mgmt::{Driver, Handler, Protocol},
 };
+
+/// The protocol of the probe.
+pub struct Proto;
+
+impl Protocol for Proto {}
 
 /// A driver that tries to keep its handler.
 pub struct Probe;
@@ -16,6 +21,7 @@ pub struct Probe;
 fn keep(_handler: &'static Handler<'static, Probe>) {}
 
 impl Driver for Probe {
+    type Protocol = Proto;
     const NAME: &'static CStr = c_str!("probe");
 
     fn post_start(&self, handler: &Handler<'_, Self>) -> Result {

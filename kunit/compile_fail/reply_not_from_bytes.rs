@@ -6,13 +6,19 @@
 use kernel::{
     c_str,
     prelude::*,
-    umd_mgmt::{Driver, Operation},
+    umd_mgmt::{Driver, Operation, Protocol},
 };
+
+/// The protocol of the probe.
+pub struct Proto;
+
+impl Protocol for Proto {}
 
 /// A driver.
 pub struct Probe;
 
 impl Driver for Probe {
+    type Protocol = Proto;
     const NAME: &'static CStr = c_str!("probe");
 }
 
@@ -20,7 +26,8 @@ impl Driver for Probe {
 pub struct Ask;
 
 impl Operation for Ask {
-    type Driver = Probe;
+    type Protocol = Proto;
+    const OP: u32 = 1;
     type Request = u32;
     type Reply = bool;
 }
