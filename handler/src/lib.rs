@@ -28,6 +28,36 @@ pub trait Channel {
     fn write(&mut self, buf: &[u8]) -> Result<usize, Error>;
 }
 
+/// The handler's standard input and output, fds 0 and 1, the pipes from and
+/// to the kernel: the channel of every handler binary. The system calls
+/// are passed in (`umd_rt::read` and `umd_rt::write`), so that this crate
+/// stays free of them and testable on the host.
+pub struct Stdio {
+    read: fn(usize, &mut [u8]) -> isize,
+    write: fn(usize, &[u8]) -> isize,
+}
+
+impl Stdio {
+    /// Stdin and stdout, through the system calls `read` and `write`, which
+    /// return a byte count or a negative errno.
+    pub const fn new(
+        read: fn(usize, &mut [u8]) -> isize,
+        write: fn(usize, &[u8]) -> isize,
+    ) -> Self {
+        Stdio { read, write }
+    }
+}
+
+impl Channel for Stdio {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        io_result((self.read)(0, buf))
+    }
+
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
+        io_result((self.write)(1, buf))
+    }
+}
+
 /// The result of a read or write system call that returned `ret`: a byte
 /// count, or a negative errno.
 pub fn io_result(ret: isize) -> Result<usize, Error> {
@@ -155,6 +185,37 @@ pub fn serve<C: Channel>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fake_read(fd: usize, buf: &mut [u8]) -> isize {
+        assert_eq!(fd, 0, "reads from stdin");
+        match buf.len() {
+            0 => -11,
+            n => {
+                buf[0] = b'r';
+                n.min(1) as isize
+            }
+        }
+    }
+
+    fn fake_write(fd: usize, buf: &[u8]) -> isize {
+        assert_eq!(fd, 1, "writes to stdout");
+        if buf.is_empty() {
+            -32
+        } else {
+            buf.len() as isize
+        }
+    }
+
+    #[test]
+    fn stdio_reads_stdin_writes_stdout_and_turns_errnos_into_errors() {
+        let mut io = Stdio::new(fake_read, fake_write);
+        let mut buf = [0u8; 4];
+        assert_eq!(io.read(&mut buf), Ok(1));
+        assert_eq!(buf[0], b'r');
+        assert_eq!(io.read(&mut []), Err(Error::Io(11)));
+        assert_eq!(io.write(b"abc"), Ok(3));
+        assert_eq!(io.write(&[]), Err(Error::Io(32)));
+    }
 
     /// An in-memory channel that hands out at most `chunk` bytes per call,
     /// as a pipe may.

@@ -7,28 +7,20 @@
 #![no_std]
 #![no_main]
 
-use umd_handler::{io_result, serve, Channel, Error, Mode, REPLY_LEN};
+use umd_handler::{serve, Mode, Stdio, REPLY_LEN};
 
 umd_rt::entry!(main);
-
-struct Stdio;
-
-impl Channel for Stdio {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-        io_result(umd_rt::read(0, buf))
-    }
-
-    fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
-        io_result(umd_rt::write(1, buf))
-    }
-}
 
 /// Serves the mode named by `name`, the handler's `argv[0]`; 1 on an I/O
 /// error or a truncated request.
 fn main(name: &[u8]) -> i32 {
     // The only zeroing of the reply buffer: `serve` needs it zero.
     let mut reply = [0u8; REPLY_LEN];
-    match serve(Mode::from_name(name), &mut Stdio, &mut reply) {
+    match serve(
+        Mode::from_name(name),
+        &mut Stdio::new(umd_rt::read, umd_rt::write),
+        &mut reply,
+    ) {
         Ok(()) => 0,
         Err(_) => 1,
     }

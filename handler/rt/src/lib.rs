@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! Runtime of the UMD Handler binaries, which have no std and no libc: the
-//! process entry ([`entry!`]), raw x86_64 Linux system calls, the memory
-//! routines the compiler expects from a C library, and the panic handler.
+//! process entry ([`entry!`]), raw x86_64 Linux system calls and typed
+//! wrappers of those the binaries make ([`sys`]), the memory routines the
+//! compiler expects from a C library, and the panic handler.
 //!
 //! A binary that depends on this crate must link with the arguments of
 //! `bin-build.rs` (no start files, no C library, static, not PIE).
@@ -17,11 +18,34 @@ use core::arch::asm;
 pub mod nr {
     pub const READ: usize = 0;
     pub const WRITE: usize = 1;
+    pub const OPEN: usize = 2;
+    pub const CLOSE: usize = 3;
+    pub const SHMGET: usize = 29;
+    pub const SHMCTL: usize = 31;
+    pub const PAUSE: usize = 34;
+    pub const NANOSLEEP: usize = 35;
+    pub const GETPID: usize = 39;
+    pub const SOCKET: usize = 41;
+    pub const CONNECT: usize = 42;
+    pub const CLONE: usize = 56;
     /// Not exit_group: seccomp's strict mode allows only exit. The binaries
     /// are single-threaded, so it ends the process.
     pub const EXIT: usize = 60;
-    pub const NANOSLEEP: usize = 35;
+    pub const WAIT4: usize = 61;
+    pub const KILL: usize = 62;
+    pub const MSGGET: usize = 68;
+    pub const MSGCTL: usize = 71;
+    pub const FCNTL: usize = 72;
+    pub const MKDIR: usize = 83;
+    pub const PTRACE: usize = 101;
+    pub const SETUID: usize = 105;
+    pub const CHROOT: usize = 161;
+    pub const MOUNT: usize = 165;
+    pub const INIT_MODULE: usize = 175;
+    pub const UNSHARE: usize = 272;
 }
+
+pub mod sys;
 
 /// Defines the process entry point `_start`, which calls `$main`, a
 /// `fn(name: &[u8]) -> i32` given the process's `argv[0]` (empty if there is
@@ -147,11 +171,7 @@ pub fn write(fd: usize, buf: &[u8]) -> isize {
 /// Sleeps for `ms` milliseconds, or until a signal; returns 0 or a
 /// negative errno. Not a system call seccomp's strict mode allows.
 pub fn sleep_ms(ms: u32) -> isize {
-    // struct timespec: seconds, nanoseconds.
-    let ts: [i64; 2] = [i64::from(ms / 1000), i64::from(ms % 1000) * 1_000_000];
-    // SAFETY: `ts` is a struct timespec that outlives the call, which only
-    // reads it; the remaining time is not asked for (NULL).
-    unsafe { syscall3(nr::NANOSLEEP, ts.as_ptr() as usize, 0, 0) }
+    sys::nanosleep(&sys::Timespec::from_ms(ms))
 }
 
 /// Ends the process with `code`.

@@ -27,7 +27,7 @@ pub const EXTRA: u8 = 1;
 /// The byte the `garbage` mode fills its replies with.
 pub const GARBAGE: u8 = 0xff;
 /// How long the `slow` mode sleeps before each reply, in nanoseconds.
-pub const SLOW_NS: i64 = 300_000_000;
+pub const SLOW_NS: u64 = 300_000_000;
 /// Size of an `escape` reply: a native-endian `i64`.
 pub const ESCAPE_REPLY_LEN: usize = 8;
 /// The `escape` reply to an attempt id it does not know: -ENOSYS.

@@ -10,53 +10,19 @@
 
 use core::ffi::CStr;
 use umd_handler::frame::HDR_LEN;
-use umd_handler::{io_result, read_exact, update, write_all, Channel, Error};
+use umd_handler::{read_exact, update, write_all, Channel, Error, Stdio};
 use umd_hostile::framed::{self, End, Host};
 use umd_hostile::{
     keyed_reply, sized_byte, Mode, EXTRA, EXTRA_LEN, GARBAGE, REPLY_LEN, REQUEST_LEN, SLOW_NS,
     UNKNOWN_ATTEMPT,
 };
-use umd_rt::{syscall3, syscall6};
+use umd_rt::sys::{
+    self, Timespec, AF_INET, AF_UNIX, CLONE_NEWUSER, IPC_CREAT, IPC_EXCL, O_APPEND, O_RDONLY,
+    O_WRONLY, PTRACE_ATTACH, PTRACE_DETACH, SOCK_STREAM,
+};
 
 umd_rt::entry!(main);
 
-// System calls and their flags, x86_64 Linux.
-const SYS_OPEN: usize = 2;
-const SYS_CLOSE: usize = 3;
-const SYS_PAUSE: usize = 34;
-const SYS_NANOSLEEP: usize = 35;
-const SYS_SHMGET: usize = 29;
-const SYS_SHMCTL: usize = 31;
-const SYS_GETPID: usize = 39;
-const SYS_SOCKET: usize = 41;
-const SYS_CONNECT: usize = 42;
-const SYS_CLONE: usize = 56;
-const SYS_WAIT4: usize = 61;
-const SYS_KILL: usize = 62;
-const SYS_MSGGET: usize = 68;
-const SYS_MSGCTL: usize = 71;
-const SYS_FCNTL: usize = 72;
-const SYS_MKDIR: usize = 83;
-const SYS_PTRACE: usize = 101;
-const SYS_SETUID: usize = 105;
-const SYS_CHROOT: usize = 161;
-const SYS_MOUNT: usize = 165;
-const SYS_INIT_MODULE: usize = 175;
-const SYS_UNSHARE: usize = 272;
-const O_RDONLY: usize = 0;
-const O_WRONLY: usize = 1;
-const O_APPEND: usize = 0o2000;
-const F_SETPIPE_SZ: usize = 1031;
-const SIGCHLD: usize = 17;
-const AF_UNIX: usize = 1;
-const AF_INET: usize = 2;
-const SOCK_STREAM: usize = 1;
-const PTRACE_ATTACH: usize = 16;
-const PTRACE_DETACH: usize = 17;
-const CLONE_NEWUSER: usize = 0x1000_0000;
-const IPC_CREAT: usize = 0o1000;
-const IPC_EXCL: usize = 0o2000;
-const IPC_RMID: usize = 0;
 /// The key of the SysV IPC objects that attempts 15 and 16 make and remove.
 const SYSV_KEY: usize = 0x756d_6400;
 /// The abstract unix socket address attempt 17 connects to: a
@@ -69,22 +35,27 @@ const BUF_LEN: usize = REPLY_LEN + EXTRA_LEN;
 /// Room for a framed payload: the library's default maximum, 1 MiB.
 const FRAMED_MAX: usize = 1 << 20;
 
-struct Stdio;
+/// The channel, and the process's sleeps for the framed modes.
+struct Process(Stdio);
 
-impl Channel for Stdio {
+impl Channel for Process {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-        io_result(umd_rt::read(0, buf))
+        self.0.read(buf)
     }
 
     fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
-        io_result(umd_rt::write(1, buf))
+        self.0.write(buf)
     }
 }
 
-impl Host for Stdio {
+impl Host for Process {
     fn sleep_ms(&mut self, ms: u32) {
         umd_rt::sleep_ms(ms);
     }
+}
+
+fn stdio() -> Stdio {
+    Stdio::new(umd_rt::read, umd_rt::write)
 }
 
 /// Runs the mode named by `name`, the handler's `argv[0]`.
@@ -105,7 +76,7 @@ fn main(name: &[u8]) -> i32 {
 /// `buf` is the room for a reply and the `long` mode's extra bytes, and
 /// must be all zero.
 fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
-    let chan = &mut Stdio;
+    let chan = &mut stdio();
     let mut request = [0u8; REQUEST_LEN];
     let mut key = None;
     // Where the sample reply in `buf` has its 1 (see `update`): successive
@@ -115,8 +86,7 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
     if mode == Mode::Shrink {
         // A smaller pipe than a reply would need; the result does not
         // matter, not reading does.
-        // SAFETY: fcntl(F_SETPIPE_SZ) takes plain integers.
-        unsafe { syscall3(SYS_FCNTL, 0, F_SETPIPE_SZ, 4096) };
+        sys::set_pipe_size(0, 4096);
         pause_forever();
     }
 
@@ -158,19 +128,15 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
             }
             Mode::ForkHang => {
                 // Parent and child alike; a failed fork leaves the parent.
-                fork();
+                sys::fork();
                 pause_forever();
             }
             Mode::Slow => {
-                let delay: [i64; 2] = [0, SLOW_NS];
-                // SAFETY: `delay` is a struct timespec the call only reads;
-                // the remaining time is not asked for (NULL).
-                unsafe { syscall3(SYS_NANOSLEEP, delay.as_ptr() as usize, 0, 0) };
+                sys::nanosleep(&Timespec::from_ns(SLOW_NS));
                 write_all(chan, &request)?;
             }
             Mode::Syscall => {
-                // SAFETY: getpid takes no arguments.
-                unsafe { syscall3(SYS_GETPID, 0, 0, 0) };
+                sys::getpid();
                 write_all(chan, &request)?;
             }
             Mode::Escape => {
@@ -179,8 +145,7 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
                     // Give up stdin, so that RLIMIT_NOFILE leaves one
                     // descriptor free and the layers behind it are tried;
                     // there is no next request to read then.
-                    // SAFETY: close takes a plain integer.
-                    unsafe { syscall3(SYS_CLOSE, 0, 0, 0) };
+                    sys::close(0);
                 }
                 let result = escape(id & !FREE_FD);
                 write_all(chan, &result.to_ne_bytes())?;
@@ -230,7 +195,7 @@ fn serve_framed(early: bool) -> i32 {
             &mut *core::ptr::addr_of_mut!(FRAMED_FRAME),
         )
     };
-    match framed::serve(&mut Stdio, buf, frame, early) {
+    match framed::serve(&mut Process(stdio()), buf, frame, early) {
         Ok(End::Closed | End::Exit) => 0,
         Err(_) => 1,
     }
@@ -249,37 +214,29 @@ fn escape(id: u32) -> i64 {
         1 => with_file(c"secret", O_RDONLY, |fd| umd_rt::read(fd, &mut [0u8; 1])),
         // Write a file only root may write.
         2 => with_file(c"owned", O_WRONLY | O_APPEND, |fd| umd_rt::write(fd, b"x")),
-        // SAFETY: kill takes plain integers; signal 0 only checks for
-        // permission.
-        3 => unsafe { syscall3(SYS_KILL, 1, 0, 0) },
+        // Signal 0 only checks for permission.
+        3 => sys::kill(1, 0),
         4 => {
-            let pid = fork();
+            let pid = sys::fork();
             if pid == 0 {
                 umd_rt::exit(0);
             }
             if pid > 0 {
-                // SAFETY: wait4 on our child, with NULL for the status and
-                // the usage it could fill in.
-                unsafe { syscall6(SYS_WAIT4, pid as usize, 0, 0, 0, 0, 0) };
+                sys::wait4(pid);
             }
             pid
         }
         5 => {
-            // SAFETY: socket takes plain integers.
-            let fd = unsafe { syscall3(SYS_SOCKET, AF_INET, SOCK_STREAM, 0) };
+            let fd = sys::socket(AF_INET, SOCK_STREAM, 0);
             close(fd);
             fd
         }
         6 => {
-            // SAFETY: PTRACE_ATTACH and PTRACE_DETACH take no pointers
-            // (addr and data are 0).
-            unsafe {
-                let ret = syscall6(SYS_PTRACE, PTRACE_ATTACH, 1, 0, 0, 0, 0);
-                if ret == 0 {
-                    syscall6(SYS_PTRACE, PTRACE_DETACH, 1, 0, 0, 0, 0);
-                }
-                ret
+            let ret = sys::ptrace(PTRACE_ATTACH, 1);
+            if ret == 0 {
+                sys::ptrace(PTRACE_DETACH, 1);
             }
+            ret
         }
         7 => with_file(c"/dev/kmsg", O_WRONLY, |fd| {
             umd_rt::write(fd, b"umd escape\n")
@@ -287,64 +244,35 @@ fn escape(id: u32) -> i64 {
         8 => with_file(c"/proc/1/environ", O_RDONLY, |fd| {
             umd_rt::read(fd, &mut [0u8; 64])
         }),
-        // SAFETY: the source, target and type are NUL-terminated strings
-        // that outlive the call; no data (NULL).
-        9 => unsafe {
-            syscall6(
-                SYS_MOUNT,
-                c"none".as_ptr() as usize,
-                c".".as_ptr() as usize,
-                c"tmpfs".as_ptr() as usize,
-                0,
-                0,
-                0,
-            )
-        },
-        // SAFETY: a NULL image of length 0 is never read; the parameters
-        // are an empty NUL-terminated string.
-        10 => unsafe { syscall3(SYS_INIT_MODULE, 0, 0, c"".as_ptr() as usize) },
-        // SAFETY: unshare takes plain flags.
-        11 => unsafe { syscall3(SYS_UNSHARE, CLONE_NEWUSER, 0, 0) },
-        // SAFETY: the path is a NUL-terminated string that outlives the
-        // call.
-        12 => unsafe { syscall3(SYS_MKDIR, c"escape".as_ptr() as usize, 0o777, 0) },
-        // SAFETY: setuid takes a plain integer.
-        13 => unsafe { syscall3(SYS_SETUID, 0, 0, 0) },
-        // SAFETY: the path is a NUL-terminated string that outlives the
-        // call.
-        14 => unsafe { syscall3(SYS_CHROOT, c"..".as_ptr() as usize, 0, 0) },
+        9 => sys::mount(c"none", c".", c"tmpfs"),
+        // An empty image: the permission check comes first.
+        10 => sys::init_module(&[], c""),
+        11 => sys::unshare(CLONE_NEWUSER),
+        12 => sys::mkdir(c"escape", 0o777),
+        13 => sys::setuid(0),
+        14 => sys::chroot(c".."),
         // Make a SysV shared memory segment of a page and a message queue,
         // which outlive this process unless its IPC namespace goes with it.
         // They must be new: it fails if another process left them.
         15 => {
-            let shm = sysv(SYS_SHMGET, 4096, IPC_CREAT | IPC_EXCL | 0o600);
-            let msg = sysv(SYS_MSGGET, IPC_CREAT | IPC_EXCL | 0o600, 0);
+            let shm = sys::shmget(SYSV_KEY, 4096, IPC_CREAT | IPC_EXCL | 0o600);
+            let msg = sys::msgget(SYSV_KEY, IPC_CREAT | IPC_EXCL | 0o600);
             shm.min(msg)
         }
         // Remove them again.
         16 => {
-            let shm = sysv_remove(SYS_SHMGET, SYS_SHMCTL);
-            let msg = sysv_remove(SYS_MSGGET, SYS_MSGCTL);
+            let shm = removed(sys::shmget(SYSV_KEY, 0, 0), sys::shm_remove);
+            let msg = removed(sys::msgget(SYSV_KEY, 0), sys::msg_remove);
             shm.min(msg)
         }
         // Connect to the listener the test has at UNIX_ADDR, in the
         // kernel's network namespace.
         17 => {
-            // SAFETY: socket takes plain integers.
-            let fd = unsafe { syscall3(SYS_SOCKET, AF_UNIX, SOCK_STREAM, 0) };
+            let fd = sys::socket(AF_UNIX, SOCK_STREAM, 0);
             if fd < 0 {
                 return fd as i64;
             }
-            // SAFETY: the address is UNIX_ADDR.len() bytes that outlive the
-            // call.
-            let ret = unsafe {
-                syscall3(
-                    SYS_CONNECT,
-                    fd as usize,
-                    UNIX_ADDR.as_ptr() as usize,
-                    UNIX_ADDR.len(),
-                )
-            };
+            let ret = sys::connect(fd as usize, UNIX_ADDR);
             close(fd);
             ret
         }
@@ -353,30 +281,19 @@ fn escape(id: u32) -> i64 {
     result as i64
 }
 
-/// Gets the SysV IPC object of [`SYSV_KEY`] with `get` (shmget or msgget,
-/// whose arguments after the key are `a` and `b`): its id or an errno.
-fn sysv(get: usize, a: usize, b: usize) -> isize {
-    // SAFETY: shmget and msgget take plain integers.
-    unsafe { syscall3(get, SYSV_KEY, a, b) }
-}
-
-/// Removes the SysV IPC object of [`SYSV_KEY`] that `get` finds, with
-/// `ctl` (shmctl or msgctl): 0 or an errno.
-fn sysv_remove(get: usize, ctl: usize) -> isize {
-    let id = sysv(get, 0, 0);
+/// Removes the SysV IPC object `id` (or passes on the errno of finding
+/// it) with `remove`: 0 or an errno.
+fn removed(id: isize, remove: fn(usize) -> isize) -> isize {
     if id < 0 {
         return id;
     }
-    // SAFETY: IPC_RMID takes no buffer (NULL).
-    unsafe { syscall3(ctl, id as usize, IPC_RMID, 0) }
+    remove(id as usize)
 }
 
 /// Opens `path` with `flags` and, if that works, returns what `io` returns
 /// for the file descriptor, which is closed then; else the open's error.
 fn with_file(path: &CStr, flags: usize, io: impl FnOnce(usize) -> isize) -> isize {
-    // SAFETY: `path` is NUL-terminated and outlives the call; no flag
-    // creates a file, so the mode is not used.
-    let fd = unsafe { syscall3(SYS_OPEN, path.as_ptr() as usize, flags, 0) };
+    let fd = sys::open(path, flags);
     if fd < 0 {
         return fd;
     }
@@ -388,25 +305,14 @@ fn with_file(path: &CStr, flags: usize, io: impl FnOnce(usize) -> isize) -> isiz
 /// Closes `fd` if it is one (not a negative errno).
 fn close(fd: isize) {
     if fd >= 0 {
-        // SAFETY: close takes a plain integer, a descriptor of ours.
-        unsafe { syscall3(SYS_CLOSE, fd as usize, 0, 0) };
+        sys::close(fd as usize);
     }
-}
-
-/// Forks: the child's pid in the parent, 0 in the child, or a negative
-/// errno.
-fn fork() -> isize {
-    // SAFETY: clone with only the exit signal and no new stack is fork: the
-    // child continues from here with a copy of our memory and registers,
-    // which this single-threaded process is ready for.
-    unsafe { syscall6(SYS_CLONE, SIGCHLD, 0, 0, 0, 0, 0) }
 }
 
 /// Waits for signals forever; one that is not ignored ends the process.
 fn pause_forever() -> ! {
     loop {
-        // SAFETY: pause takes no arguments.
-        unsafe { syscall3(SYS_PAUSE, 0, 0, 0) };
+        sys::pause();
     }
 }
 
