@@ -6,9 +6,12 @@
  *
  * The kernel writes requests to the handler's stdin and reads replies from
  * its stdout, one at a time: each request is answered by exactly one
- * reply before the next request is written. A message is a
+ * reply before the next request is written, so a handler may read all its
+ * stdin holds without taking bytes of the next request. A message is a
  * struct umd_mgmt_msg_hdr followed directly by hdr.len bytes of payload;
- * every field is in the handler's native byte order.
+ * every field is in the handler's native byte order. The kernel writes a
+ * request's header and payload with one write; a handler that does the
+ * same with a small reply lets the kernel take it with one read.
  */
 #ifndef _UAPI_LINUX_USERMODE_DRIVER_MGMT_H
 #define _UAPI_LINUX_USERMODE_DRIVER_MGMT_H
