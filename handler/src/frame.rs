@@ -111,13 +111,14 @@ impl Header {
 /// Why a request could not be read, beyond the channel's own errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestError {
-    /// The channel failed, or the input ended inside a request.
+    /// The channel failed, the input ended inside a request, or more than
+    /// one request came ([`Error::Unframed`]).
     Io(Error),
     /// The payload is longer than the room for it; the header is given,
-    /// and the payload is left unread.
-    TooBig(Header),
-    /// A field that must be 0 in a request is not.
-    Malformed(Header),
+    /// and how many bytes of the payload came with it: the rest is unread.
+    TooBig(Header, usize),
+    /// A field that must be 0 in a request is not; as for `TooBig`.
+    Malformed(Header, usize),
 }
 
 impl From<Error> for RequestError {
@@ -126,25 +127,39 @@ impl From<Error> for RequestError {
     }
 }
 
-/// Reads the next request: its header, and its payload into the start of
-/// `payload`. Returns `Ok(None)` when the input ends between requests.
+/// Reads the next request into `buf`: its header, then its payload from
+/// `buf[HDR_LEN..]`. Returns `Ok(None)` when the input ends between
+/// requests. The first read asks for all of `buf`, so that a request a
+/// pipe holds whole comes in one system call: the kernel writes the next
+/// request only after the reply to this one, so any byte beyond the frame
+/// is [`Error::Unframed`]. `buf` must hold [`HDR_LEN`] bytes at least.
 pub fn read_request<C: Channel>(
     chan: &mut C,
-    payload: &mut [u8],
+    buf: &mut [u8],
 ) -> Result<Option<Header>, RequestError> {
+    let mut got = 0;
+    while got < HDR_LEN {
+        match chan.read(&mut buf[got..])? {
+            0 if got == 0 => return Ok(None),
+            0 => return Err(RequestError::Io(Error::TruncatedRequest)),
+            n => got += n,
+        }
+    }
     let mut b = [0u8; HDR_LEN];
-    if !read_exact(chan, &mut b)? {
-        return Ok(None);
-    }
+    b.copy_from_slice(&buf[..HDR_LEN]);
     let hdr = Header::from_bytes(&b);
+    let end = HDR_LEN + hdr.len as usize;
+    if got > end {
+        return Err(RequestError::Io(Error::Unframed));
+    }
+    let came = got - HDR_LEN;
     if hdr.status != 0 || hdr.flags != 0 || hdr.reserved != 0 {
-        return Err(RequestError::Malformed(hdr));
+        return Err(RequestError::Malformed(hdr, came));
     }
-    let len = hdr.len as usize;
-    if len > payload.len() {
-        return Err(RequestError::TooBig(hdr));
+    if end > buf.len() {
+        return Err(RequestError::TooBig(hdr, came));
     }
-    if !read_exact(chan, &mut payload[..len])? && len != 0 {
+    if !read_exact(chan, &mut buf[got..end])? && got < end {
         return Err(RequestError::Io(Error::TruncatedRequest));
     }
     Ok(Some(hdr))
@@ -169,8 +184,8 @@ pub fn write_header<C: Channel>(chan: &mut C, hdr: &Header) -> Result<(), Error>
 /// or the status with which it rejects the request.
 pub type OpResult = Result<usize, i32>;
 
-/// Answers framed requests until the input ends. `buf` holds each request's
-/// payload, `frame` each reply, after [`HDR_LEN`] bytes for its header.
+/// Answers framed requests until the input ends. `buf` holds each request
+/// and `frame` each reply, each after [`HDR_LEN`] bytes for its header.
 /// `op` is given the request's header and payload, and the room for the
 /// reply's payload, no more than the request's `max_reply`. A request too
 /// big for `buf` is rejected with `E2BIG` and one with a reserved field set
@@ -187,20 +202,21 @@ pub fn serve<C: Channel>(
             Ok(Some(hdr)) => hdr,
             Ok(None) => return Ok(()),
             Err(RequestError::Io(e)) => return Err(e),
-            Err(RequestError::TooBig(hdr)) => {
-                drop_payload(chan, hdr.len as usize)?;
+            Err(RequestError::TooBig(hdr, came)) => {
+                drop_payload(chan, hdr.len as usize - came)?;
                 write_header(chan, &hdr.rejection(status::E2BIG))?;
                 continue;
             }
-            Err(RequestError::Malformed(hdr)) => {
-                drop_payload(chan, hdr.len as usize)?;
+            Err(RequestError::Malformed(hdr, came)) => {
+                drop_payload(chan, hdr.len as usize - came)?;
                 write_header(chan, &hdr.rejection(status::EINVAL))?;
                 continue;
             }
         };
         let room = (frame.len() - HDR_LEN).min(hdr.max_reply as usize);
         let (_, reply) = frame.split_at_mut(HDR_LEN);
-        match op(&hdr, &buf[..hdr.len as usize], &mut reply[..room]) {
+        let request = &buf[HDR_LEN..HDR_LEN + hdr.len as usize];
+        match op(&hdr, request, &mut reply[..room]) {
             Ok(len) if len <= room => write_reply(chan, &hdr.reply(len as u32), frame)?,
             Ok(_) => write_header(chan, &hdr.rejection(status::ERANGE))?,
             Err(s) => write_header(chan, &hdr.rejection(s))?,
@@ -303,9 +319,25 @@ mod tests {
         Ok(req.len())
     }
 
-    fn run(input: Vec<u8>, cuts: Vec<usize>, buf_len: usize) -> (Result<(), Error>, Pipe) {
+    /// Where the frames of `input` end, a header with its length at a time:
+    /// the kernel writes a request only once the last one is answered.
+    fn frame_ends(input: &[u8]) -> Vec<usize> {
+        let (mut ends, mut at) = (Vec::new(), 0);
+        while input.len() >= at + HDR_LEN {
+            at += HDR_LEN
+                + Header::from_bytes(input[at..at + HDR_LEN].try_into().unwrap()).len as usize;
+            ends.push(at);
+        }
+        ends
+    }
+
+    /// Serves `input`, read in pieces that end at `cuts` and at each frame's
+    /// end, with room for `payload_room` bytes of request payload.
+    fn run(input: Vec<u8>, mut cuts: Vec<usize>, payload_room: usize) -> (Result<(), Error>, Pipe) {
+        cuts.extend(frame_ends(&input));
+        cuts.sort_unstable();
         let mut pipe = Pipe::new(input, cuts);
-        let mut buf = vec![0u8; buf_len];
+        let mut buf = vec![0u8; HDR_LEN + payload_room];
         let mut frame = vec![0u8; HDR_LEN + 4096];
         let r = serve(&mut pipe, &mut buf, &mut frame, echo);
         (r, pipe)
@@ -424,6 +456,31 @@ mod tests {
             (f[0].0.status, f[1].0.status, &f[1].1[..]),
             (status::EINVAL, 0, &b"cd"[..])
         );
+    }
+
+    #[test]
+    fn a_request_in_one_piece_is_read_in_one_read() {
+        let input = request(1, 0, b"one read", 8);
+        let mut pipe = Pipe::new(input.clone(), vec![]);
+        let mut buf = [0u8; HDR_LEN + 64];
+        let hdr = read_request(&mut pipe, &mut buf).unwrap().unwrap();
+        assert_eq!(pipe.pos, input.len());
+        assert_eq!(&buf[HDR_LEN..HDR_LEN + hdr.len as usize], b"one read");
+    }
+
+    #[test]
+    fn bytes_beyond_the_frame_stop_the_handler() {
+        let mut input = request(1, 0, b"ab", 8);
+        input.extend(request(2, 0, b"cd", 8));
+        let mut pipe = Pipe::new(input, vec![]);
+        let r = serve(
+            &mut pipe,
+            &mut [0u8; HDR_LEN + 64],
+            &mut [0u8; HDR_LEN + 64],
+            echo,
+        );
+        assert_eq!(r, Err(Error::Unframed));
+        assert!(pipe.output.is_empty());
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub enum Error {
     TruncatedRequest,
     /// The output pipe accepted no more bytes.
     WriteZero,
+    /// Bytes of a second framed request came before the first was answered.
+    Unframed,
 }
 
 /// Builds into `reply` the sample protocol's answer to `request`.

@@ -242,8 +242,8 @@ fn read_to_end<H: Host>(host: &mut H, sink: &mut [u8]) -> Result<End, Error> {
     Ok(End::Closed)
 }
 
-/// Serves framed requests as their ops say. `buf` holds a request's
-/// payload, `frame` a reply's frame, each of any size; `early`: write a frame first, before
+/// Serves framed requests as their ops say. `buf` holds a request's frame,
+/// `frame` a reply's, each of any size from [`HDR_LEN`] up; `early`: write a frame first, before
 /// any request.
 pub fn serve<H: Host>(
     host: &mut H,
@@ -268,7 +268,7 @@ pub fn serve<H: Host>(
             // The kernel never sends these.
             Err(_) => return Err(Error::TruncatedRequest),
         };
-        let payload = &buf[..req.len as usize];
+        let payload = &buf[HDR_LEN..HDR_LEN + req.len as usize];
         if req.op == OP_FUZZ {
             match fuzz(host, &req, payload, frame)? {
                 None => continue,
@@ -414,7 +414,7 @@ mod tests {
             writes: Vec::new(),
             sleeps: Vec::new(),
         };
-        let (mut buf, mut frame) = (vec![0u8; 4096], vec![0u8; HDR_LEN + 4096]);
+        let (mut buf, mut frame) = (vec![0u8; HDR_LEN + 4096], vec![0u8; HDR_LEN + 4096]);
         let r = serve(&mut pipe, &mut buf, &mut frame, early);
         (r, pipe)
     }

@@ -180,9 +180,9 @@ fn serve(mode: Mode, buf: &mut [u8; BUF_LEN]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Room for a framed request's payload and a framed reply: in .bss, so
+/// Room for a framed request and a framed reply: in .bss, so
 /// that a start touches only the pages a request uses, not 2 MiB.
-static mut FRAMED_BUF: [u8; FRAMED_MAX] = [0; FRAMED_MAX];
+static mut FRAMED_BUF: [u8; HDR_LEN + FRAMED_MAX] = [0; HDR_LEN + FRAMED_MAX];
 static mut FRAMED_FRAME: [u8; HDR_LEN + FRAMED_MAX] = [0; HDR_LEN + FRAMED_MAX];
 
 /// The framed modes: 0 when the input ends, or when an op exits.
