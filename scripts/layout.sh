@@ -71,8 +71,8 @@ handler_copies() {
 	echo "$HOSTILE kernel/umd_mgmt_kunit/umd_mgmt_hostile_handler"
 	echo "$HANDLER samples/rust/rust_umd_mgmt_handler"
 	echo "$HANDLER tools/testing/selftests/umd_mgmt/sample_umd/sample_handler"
-	echo "$HANDLER tools/testing/selftests/umd_mgmt/bench/rust_handler"
-	echo "$HOSTILE tools/testing/selftests/umd_mgmt/bench/framed_handler"
+	echo "$HOSTILE tools/testing/selftests/umd_mgmt/bench/fixture_handler"
+	echo "$HANDLER tools/testing/selftests/umd_mgmt/bench/sample_handler"
 }
 
 # install_file SRC DST: copy SRC to DST unless DST already has that content,

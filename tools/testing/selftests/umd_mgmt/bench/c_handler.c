@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The sample UMD Handler written in C against glibc, linked statically: the
- * comparison point for the Rust handler's size and start-up time. Like it,
- * it answers a u32 offset with 128 KiB in which only that byte is 1, or, when
- * its name ends in "_echo", echoes each 4-byte request.
+ * An echo UMD Handler written in C against glibc, linked statically: the
+ * comparison point for the size and start-up time of the Rust fixture's
+ * echo mode. Like it, it answers each 4-byte request with itself.
  */
 #include <stdint.h>
-#include <string.h>
 #include <unistd.h>
-
-#define REPLY_LEN (128 * 1024)
-
-static unsigned char reply[REPLY_LEN];
 
 static int read_all(void *buf, size_t len)
 {
@@ -41,24 +35,12 @@ static int write_all(const void *buf, size_t len)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-	const char *name = argc > 0 ? argv[0] : "";
-	size_t len = strlen(name);
-	int echo = len >= 5 && !strcmp(name + len - 5, "_echo");
-	uint32_t offset;
+	uint32_t request;
 
-	while (!read_all(&offset, sizeof(offset))) {
-		if (echo) {
-			if (write_all(&offset, sizeof(offset)))
-				return 1;
-			continue;
-		}
-		memset(reply, 0, sizeof(reply));
-		if (offset < REPLY_LEN)
-			reply[offset] = 1;
-		if (write_all(reply, sizeof(reply)))
+	while (!read_all(&request, sizeof(request)))
+		if (write_all(&request, sizeof(request)))
 			return 1;
-	}
 	return 0;
 }

@@ -2,13 +2,16 @@
 #ifndef _UMD_BENCH_BLOBS_H
 #define _UMD_BENCH_BLOBS_H
 
-/* The Rust (no_std) and the C (glibc, static) handlers, from the .S file. */
-extern char umd_bench_rust_handler_start[];
-extern char umd_bench_rust_handler_end[];
+/*
+ * The test fixture (no_std Rust), whose echo and framed modes serve the
+ * round trips, and its echo in C (glibc, static), from the .S file.
+ */
+extern char umd_bench_fixture_start[];
+extern char umd_bench_fixture_end[];
 extern char umd_bench_c_handler_start[];
 extern char umd_bench_c_handler_end[];
-/* The hostile test fixture, whose framed mode serves the framed cases. */
-extern char umd_bench_framed_handler_start[];
-extern char umd_bench_framed_handler_end[];
+/* The sample handler of the seed protocol, for the 128 KiB replies. */
+extern char umd_bench_sample_start[];
+extern char umd_bench_sample_end[];
 
 #endif /* _UMD_BENCH_BLOBS_H */

@@ -16,6 +16,7 @@
 #include <linux/sort.h>
 #include <linux/usermode_driver_mgmt.h>
 
+#include "umd_bench.h"
 #include "umd_bench_blobs.h"
 
 #define WARMUP 200
@@ -181,7 +182,9 @@ static int sized_framed(void *ctx, u32 i)
 
 /*
  * Times @fn_a and @fn_b in ROUNDS alternating batches of BATCH calls each,
- * so that drift in the guest favours neither, and reports both.
+ * the first batch of a round @fn_a's in even rounds and @fn_b's in odd
+ * ones, so that neither drift in the guest nor going first favours either,
+ * and reports both.
  */
 static int bench_interleaved(const char *name_a, bench_fn fn_a, void *ctx_a,
 			     const char *name_b, bench_fn fn_b, void *ctx_b)
@@ -198,20 +201,20 @@ static int bench_interleaved(const char *name_a, bench_fn fn_a, void *ctx_a,
 	}
 	for (i = 0; i < WARMUP && !err; i++)
 		err = fn_a(ctx_a, i) ?: fn_b(ctx_b, i);
-	for (r = 0; r < ROUNDS && !err; r++) {
+	for (r = 0; r < 2 * ROUNDS && !err; r++) {
+		bool a = (r & 1) == ((r / 2) & 1);
+
 		for (i = 0; i < BATCH && !err; i++) {
-			k = r * BATCH + i;
+			k = r / 2 * BATCH + i;
 			t0 = ktime_get_ns();
-			err = fn_a(ctx_a, k);
-			ns_a[k] = ktime_get_ns() - t0;
-			total_a += ns_a[k];
-		}
-		for (i = 0; i < BATCH && !err; i++) {
-			k = r * BATCH + i;
-			t0 = ktime_get_ns();
-			err = fn_b(ctx_b, k);
-			ns_b[k] = ktime_get_ns() - t0;
-			total_b += ns_b[k];
+			err = a ? fn_a(ctx_a, k) : fn_b(ctx_b, k);
+			if (a) {
+				ns_a[k] = ktime_get_ns() - t0;
+				total_a += ns_a[k];
+			} else {
+				ns_b[k] = ktime_get_ns() - t0;
+				total_b += ns_b[k];
+			}
 		}
 	}
 	if (!err) {
@@ -262,9 +265,8 @@ static int bench_round_trips(void)
 	struct big b;
 	int err;
 
-	err = umd_load_blob(&raw, umd_bench_rust_handler_start,
-			    umd_bench_rust_handler_end -
-			    umd_bench_rust_handler_start);
+	err = umd_load_blob(&raw, umd_bench_fixture_start,
+			    umd_bench_fixture_end - umd_bench_fixture_start);
 	if (err)
 		return err;
 	err = fork_usermode_driver(&raw);
@@ -278,8 +280,8 @@ static int bench_round_trips(void)
 	if (err)
 		return err;
 
-	mgmt = new_mgmt("umd_bench_echo", umd_bench_rust_handler_start,
-			umd_bench_rust_handler_end);
+	mgmt = new_mgmt("umd_bench_echo", umd_bench_fixture_start,
+			umd_bench_fixture_end);
 	if (IS_ERR(mgmt))
 		return PTR_ERR(mgmt);
 	err = bench("c_echo", WARMUP, N_ECHO, echo_mgmt, mgmt);
@@ -290,8 +292,8 @@ static int bench_round_trips(void)
 	b.reply = kvmalloc(REPLY_LEN, GFP_KERNEL);
 	if (!b.reply)
 		return -ENOMEM;
-	b.mgmt = new_mgmt("umd_bench_sample", umd_bench_rust_handler_start,
-			  umd_bench_rust_handler_end);
+	b.mgmt = new_mgmt("umd_bench_sample", umd_bench_sample_start,
+			  umd_bench_sample_end);
 	if (!IS_ERR(b.mgmt)) {
 		err = bench("c_sample_128k", 20, N_BIG, sample_mgmt, &b);
 		free_mgmt(b.mgmt);
@@ -312,13 +314,13 @@ static int bench_framed(void)
 	struct sized s;
 	int err;
 
-	seed = new_mgmt("umd_bench_echo", umd_bench_rust_handler_start,
-			umd_bench_rust_handler_end);
+	seed = new_mgmt("umd_bench_echo", umd_bench_fixture_start,
+			umd_bench_fixture_end);
 	if (IS_ERR(seed))
 		return PTR_ERR(seed);
 	framed = new_mgmt_flags("umd_bench_framed",
-				umd_bench_framed_handler_start,
-				umd_bench_framed_handler_end, UMD_MGMT_FRAMED);
+				umd_bench_fixture_start,
+				umd_bench_fixture_end, UMD_MGMT_FRAMED);
 	if (IS_ERR(framed)) {
 		free_mgmt(seed);
 		return PTR_ERR(framed);
@@ -385,22 +387,49 @@ static int bench_start(const char *handler, char *start, char *end)
 	return 0;
 }
 
+/* The framed driver of umd_bench_c_framed_echo(), kept while loaded. */
+static struct umd_mgmt *c_framed;
+
+/**
+ * umd_bench_c_framed_echo - a framed 4-byte echo through the C API
+ * @i: the value to echo
+ *
+ * For umd_bench_rust, which times batches of these between batches of the
+ * same echo through kernel::umd_mgmt, so that the two APIs are compared in
+ * one module, on handlers started alike.
+ *
+ * Return: 0 if the handler echoed @i, or a negative errno.
+ */
+int umd_bench_c_framed_echo(u32 i)
+{
+	return echo_framed(c_framed, i);
+}
+EXPORT_SYMBOL_GPL(umd_bench_c_framed_echo);
+
 static int __init umd_bench_init(void)
 {
 	int err;
 
 	err = bench_round_trips() ?:
 	      bench_framed() ?:
-	      bench_start("rust_handler", umd_bench_rust_handler_start,
-			  umd_bench_rust_handler_end) ?:
+	      bench_start("rust_handler", umd_bench_fixture_start,
+			  umd_bench_fixture_end) ?:
 	      bench_start("c_handler", umd_bench_c_handler_start,
 			  umd_bench_c_handler_end);
+	if (!err) {
+		c_framed = new_mgmt_flags("umd_bench_c_framed",
+					  umd_bench_fixture_start,
+					  umd_bench_fixture_end,
+					  UMD_MGMT_FRAMED);
+		err = PTR_ERR_OR_ZERO(c_framed);
+	}
 	pr_info("umd_bench: %s\n", err ? "failed" : "done");
 	return err;
 }
 
 static void __exit umd_bench_exit(void)
 {
+	free_mgmt(c_framed);
 }
 
 module_init(umd_bench_init);
