@@ -17,6 +17,7 @@
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
+/* The fixture echoes, as its name says. */
 #define NAME "umd_fault_echo"
 /* More steps than loading and starting take. */
 #define MAX_STEPS 64
@@ -27,8 +28,8 @@ struct fault {
 
 static int load(struct fault *f)
 {
-	return umd_mgmt_load(&f->mgmt, umd_mgmt_kunit_handler_start,
-			     umd_mgmt_kunit_handler_end);
+	return umd_mgmt_load(&f->mgmt, umd_mgmt_kunit_hostile_start,
+			     umd_mgmt_kunit_hostile_end);
 }
 
 static int echo(struct fault *f, u32 value)

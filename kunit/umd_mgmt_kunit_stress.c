@@ -25,6 +25,7 @@
 #include "umd_mgmt_handler_blob.h"
 #include "umd_mgmt_kunit_util.h"
 
+/* The fixture echoes, as its name says. */
 #define ECHO_NAME "umd_stress_echo"
 #define CALLERS 4
 #define CALLS 10000
@@ -131,8 +132,8 @@ static void umd_mgmt_stress_random_kills(struct kunit *test)
 	s->mgmt.timeout_ms = 2000;
 	KUNIT_ASSERT_EQ(test, umd_mgmt_kunit_processes(ECHO_NAME), 0);
 	KUNIT_ASSERT_EQ(test, umd_mgmt_load(&s->mgmt,
-					    umd_mgmt_kunit_handler_start,
-					    umd_mgmt_kunit_handler_end), 0);
+					    umd_mgmt_kunit_hostile_start,
+					    umd_mgmt_kunit_hostile_end), 0);
 
 	start = jiffies;
 	for (i = 0; i < CALLERS; i++) {

@@ -223,7 +223,7 @@ impl Operation for Word {
     type Reply = u32;
 }
 
-/// The sample handler in echo mode.
+/// The fixture in echo mode.
 struct EchoDriver;
 
 impl Driver for EchoDriver {
@@ -714,7 +714,7 @@ mod cases {
 
     pub(super) fn umd_mgmt_rust_test_concurrent() -> CaseResult {
         let umd = new(EchoDriver)?;
-        let _loaded = ok!(umd.load(HANDLER));
+        let _loaded = ok!(umd.load(HOSTILE));
         let mut ctx = Concurrent { umd: &umd };
         // SAFETY: `echo_thread` takes `ctx` as a `Concurrent`, and the helper returns only once
         // every thread has.

@@ -23,7 +23,7 @@ mk=(make -C "$src" O="$build" ARCH=um LLVM=1 -j"$JOBS" -s)
 formatted=$(mktemp -d)
 "$TOP/scripts/format-series.sh" "$pristine" "$formatted" "$repo"
 rm -rf "$formatted"
-key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$HOSTILE" "$fragment" "$0") |
+key=$( (git -C "$repo" log -p --format= base..series; cat "$HANDLER" "$FRAMED_HANDLER" "$HOSTILE" "$fragment" "$0") |
 	sha256sum | cut -c1-12)
 mapfile -t commits < <(git -C "$repo" rev-list --reverse base..series)
 n=${#commits[@]}

@@ -69,7 +69,7 @@ base_repo() {
 handler_copies() {
 	echo "$HANDLER kernel/umd_mgmt_kunit/umd_mgmt_handler"
 	echo "$HOSTILE kernel/umd_mgmt_kunit/umd_mgmt_hostile_handler"
-	echo "$HANDLER samples/rust/rust_umd_mgmt_handler"
+	echo "$FRAMED_HANDLER samples/rust/rust_umd_mgmt_handler"
 	echo "$HANDLER tools/testing/selftests/umd_mgmt/sample_umd/sample_handler"
 	echo "$HOSTILE tools/testing/selftests/umd_mgmt/bench/fixture_handler"
 	echo "$HANDLER tools/testing/selftests/umd_mgmt/bench/sample_handler"

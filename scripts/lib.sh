@@ -20,9 +20,11 @@ mkdir -p "$UMD_MGMT_CACHE"
 # The throwaway git repository format-series.sh commits the series in.
 SERIES_REPO=$UMD_MGMT_CACHE/series-git
 # Cargo's output, and the handler binaries prepare-tree.sh builds there:
-# the sample handler, and the hostile one the KUnit tests use.
+# the sample handlers of the seed and the framed protocol, and the hostile
+# one the KUnit tests and benchmarks use.
 export CARGO_TARGET_DIR=$UMD_MGMT_CACHE/cargo-target
 HANDLER=$CARGO_TARGET_DIR/release/umd_mgmt_handler
+FRAMED_HANDLER=$CARGO_TARGET_DIR/release/umd_mgmt_framed_handler
 HOSTILE=$CARGO_TARGET_DIR/release/umd_mgmt_hostile
 
 # cached_tree PRISTINE: the patched copy of PRISTINE that prepare-tree.sh

@@ -2,18 +2,20 @@
 //! Request handling of the sample UMD Handler, kept free of system calls so
 //! that it can be unit-tested on the host.
 //!
-//! The handler's behaviour is chosen by its name (`argv[0]`, which the kernel
-//! sets to the UMD's driver name), see [`Mode::from_name`]. The normal one is
-//! the protocol of the seed's `sample_umd`: the kernel writes a request of
-//! [`REQUEST_LEN`] bytes, a native-endian `u32` offset, and reads a reply of
-//! exactly [`REPLY_LEN`] bytes, all zero except the byte at that offset, which
-//! is 1 when the offset is inside the reply. The other mode echoes requests,
-//! for benchmarks and stress tests. Handlers that misbehave on purpose are a
-//! separate test fixture (`kunit/hostile/`).
+//! The crate builds two handlers, one per protocol; neither looks at its
+//! name. `umd_mgmt_handler` speaks the protocol of the seed's `sample_umd`:
+//! the kernel writes a request of [`REQUEST_LEN`] bytes, a native-endian
+//! `u32` offset, and reads a reply of exactly [`REPLY_LEN`] bytes, all zero
+//! except the byte at that offset, which is 1 when the offset is inside the
+//! reply. `umd_mgmt_framed_handler` speaks the framed protocol ([`frame`])
+//! and answers the operations of [`ops`]. Echo servers for benchmarks and
+//! handlers that misbehave on purpose are a test fixture of their own
+//! (`kunit/hostile/`).
 
 #![cfg_attr(not(test), no_std)]
 
 pub mod frame;
+pub mod ops;
 
 /// Size of a request: one native-endian `u32`.
 pub const REQUEST_LEN: usize = 4;
@@ -65,34 +67,6 @@ pub fn io_result(ret: isize) -> Result<usize, Error> {
         Ok(n) => Ok(n),
         // The kernel's errors are -4095..=-1: the errno fits.
         Err(_) => Err(Error::Io(ret.unsigned_abs() as i32)),
-    }
-}
-
-/// What a handler does with each request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// The sample protocol.
-    Sample,
-    /// Replies with the request itself: `REQUEST_LEN` bytes.
-    Echo,
-}
-
-impl Mode {
-    /// The mode for a handler named `name`: one whose name ends in `_echo`
-    /// (or is `echo`) echoes; any other is [`Mode::Sample`].
-    pub fn from_name(name: &[u8]) -> Mode {
-        match name_suffix(name) {
-            b"echo" => Mode::Echo,
-            _ => Mode::Sample,
-        }
-    }
-}
-
-/// The part of `name` after its last `_`, or all of it: what names a mode.
-pub fn name_suffix(name: &[u8]) -> &[u8] {
-    match name.iter().rposition(|&b| b == b'_') {
-        Some(i) => &name[i + 1..],
-        None => name,
     }
 }
 
@@ -160,26 +134,17 @@ pub fn write_all<C: Channel>(chan: &mut C, mut buf: &[u8]) -> Result<(), Error> 
     Ok(())
 }
 
-/// Answers requests in `mode` until the input pipe closes; `reply` is the
-/// room for a reply and must be all zero: the replies are built from it
-/// with [`update`], so that its 128 KiB are zeroed once, by the caller.
-pub fn serve<C: Channel>(
-    mode: Mode,
-    chan: &mut C,
-    reply: &mut [u8; REPLY_LEN],
-) -> Result<(), Error> {
+/// Answers the seed protocol's requests until the input pipe closes; `reply`
+/// is the room for a reply and must be all zero: the replies are built from
+/// it with [`update`], so that its 128 KiB are zeroed once, by the caller.
+pub fn serve<C: Channel>(chan: &mut C, reply: &mut [u8; REPLY_LEN]) -> Result<(), Error> {
     let mut request = [0u8; REQUEST_LEN];
     // The sample replies differ from each other in two bytes at most.
     let mut set = None;
 
     while read_exact(chan, &mut request)? {
-        match mode {
-            Mode::Sample => {
-                set = update(reply, set, &request);
-                write_all(chan, reply)?;
-            }
-            Mode::Echo => write_all(chan, &request)?,
-        }
+        set = update(reply, set, &request);
+        write_all(chan, reply)?;
     }
     Ok(())
 }
@@ -272,9 +237,9 @@ mod tests {
         vec![0u8; REPLY_LEN].into_boxed_slice().try_into().unwrap()
     }
 
-    fn run(mode: Mode, offsets: &[u32], chunk: usize) -> (Result<(), Error>, Pipe) {
+    fn run(offsets: &[u32], chunk: usize) -> (Result<(), Error>, Pipe) {
         let mut pipe = Pipe::new(requests(offsets), chunk);
-        let result = serve(mode, &mut pipe, &mut reply_buf());
+        let result = serve(&mut pipe, &mut reply_buf());
         (result, pipe)
     }
 
@@ -318,7 +283,7 @@ mod tests {
     #[test]
     fn serves_each_request_in_order_across_short_io() {
         for chunk in [1, 3, 4096, usize::MAX] {
-            let (result, pipe) = run(Mode::Sample, &[7, 131071, 131072], chunk);
+            let (result, pipe) = run(&[7, 131071, 131072], chunk);
             assert_eq!(result, Ok(()));
             assert_eq!(pipe.output.len(), 3 * REPLY_LEN);
             let replies: Vec<&[u8]> = pipe.output.chunks(REPLY_LEN).collect();
@@ -330,7 +295,7 @@ mod tests {
 
     #[test]
     fn closed_input_ends_cleanly() {
-        let (result, pipe) = run(Mode::Sample, &[], 4);
+        let (result, pipe) = run(&[], 4);
         assert_eq!(result, Ok(()));
         assert!(pipe.output.is_empty());
     }
@@ -340,7 +305,7 @@ mod tests {
         let mut input = requests(&[5]);
         input.extend_from_slice(&[1, 2]);
         let mut pipe = Pipe::new(input, 1);
-        let result = serve(Mode::Sample, &mut pipe, &mut reply_buf());
+        let result = serve(&mut pipe, &mut reply_buf());
         assert_eq!(result, Err(Error::TruncatedRequest));
         assert_eq!(pipe.output.len(), REPLY_LEN);
     }
@@ -349,26 +314,17 @@ mod tests {
     fn write_errors_stop_the_handler() {
         let mut pipe = Pipe::new(requests(&[0]), 4);
         pipe.write_result = Some(Err(Error::Io(32)));
-        assert_eq!(
-            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
-            Err(Error::Io(32))
-        );
+        assert_eq!(serve(&mut pipe, &mut reply_buf()), Err(Error::Io(32)));
         pipe.pos = 0;
         pipe.write_result = Some(Ok(0));
-        assert_eq!(
-            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
-            Err(Error::WriteZero)
-        );
+        assert_eq!(serve(&mut pipe, &mut reply_buf()), Err(Error::WriteZero));
     }
 
     #[test]
     fn read_errors_stop_the_handler() {
         let mut pipe = Pipe::new(requests(&[0]), 4);
         pipe.read_error = Some(Error::Io(5));
-        assert_eq!(
-            serve(Mode::Sample, &mut pipe, &mut reply_buf()),
-            Err(Error::Io(5))
-        );
+        assert_eq!(serve(&mut pipe, &mut reply_buf()), Err(Error::Io(5)));
         assert!(pipe.output.is_empty());
     }
 
@@ -378,33 +334,5 @@ mod tests {
         assert_eq!(io_result(4096), Ok(4096));
         assert_eq!(io_result(-1), Err(Error::Io(1)));
         assert_eq!(io_result(-4095), Err(Error::Io(4095)));
-    }
-
-    #[test]
-    fn modes_are_chosen_by_the_last_part_of_the_name() {
-        assert_eq!(Mode::from_name(b"sample_umd"), Mode::Sample);
-        assert_eq!(Mode::from_name(b"umd_kunit_echo"), Mode::Echo);
-        assert_eq!(Mode::from_name(b"umd_bench_echo"), Mode::Echo);
-        assert_eq!(Mode::from_name(b"echo"), Mode::Echo);
-        assert_eq!(Mode::from_name(b"x_echo_not"), Mode::Sample);
-        assert_eq!(Mode::from_name(b"x_echo_"), Mode::Sample);
-        // Misbehaviour is the test fixture's business, not the sample's.
-        assert_eq!(Mode::from_name(b"umd_hostile_hang"), Mode::Sample);
-        assert_eq!(Mode::from_name(b""), Mode::Sample);
-    }
-
-    #[test]
-    fn the_suffix_is_what_follows_the_last_underscore() {
-        assert_eq!(name_suffix(b"umd_hostile_slow"), b"slow");
-        assert_eq!(name_suffix(b"slow"), b"slow");
-        assert_eq!(name_suffix(b"slow_"), b"");
-        assert_eq!(name_suffix(b""), b"");
-    }
-
-    #[test]
-    fn echo_returns_each_request() {
-        let (result, pipe) = run(Mode::Echo, &[1, 0xdead_beef, 3], 3);
-        assert_eq!(result, Ok(()));
-        assert_eq!(pipe.output, requests(&[1, 0xdead_beef, 3]));
     }
 }

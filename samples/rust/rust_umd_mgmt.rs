@@ -2,16 +2,19 @@
 
 //! Rust user mode driver management sample.
 //!
-//! The module is both the UMD Manager and the UMD Loader of the sample UMD Handler, which it
-//! embeds: on load it starts the handler, asks it to mark a few offsets of its 128 KiB reply and
-//! checks every reply; on removal the handler is stopped and its blob released. The handler is
-//! sealed: out of reach of user space, root included.
+//! The module is both the UMD Manager and the UMD Loader of the framed sample UMD Handler, which
+//! it embeds: on load it starts the handler, asks it for replies of lengths no fixed-size
+//! message has, checks every reply, and shows the handler rejecting a request it cannot answer,
+//! a verdict that reaches the caller apart from the errors of the exchange. On removal the
+//! handler is stopped and its blob released. The handler is sealed: out of reach of user space,
+//! root included.
 
 use kernel::{
     c_str,
     prelude::*,
     sync::Arc,
-    umd_mgmt::{new_umd_mgmt, Driver, Handler, Loaded, Operation, Protocol},
+    umd_message,
+    umd_mgmt::{new_umd_mgmt, CallError, Driver, Handler, Loaded, Operation, Protocol, UmdMgmt},
 };
 
 module! {
@@ -22,21 +25,52 @@ module! {
     license: "GPL",
 }
 
-/// The sample handler, built by cargo and embedded in the module.
+/// The framed sample handler, built by cargo and embedded in the module.
 static HANDLER: &[u8] = include_bytes!("rust_umd_mgmt_handler");
 
-const REPLY_LEN: usize = 128 * 1024;
+/// The framed sample handler's protocol (its side is the handler crate's `ops` module).
+struct SampleOps;
 
-/// The sample handler's protocol: a `u32` offset in, a 128 KiB reply out.
-struct Marks;
+impl Protocol for SampleOps {
+    const FRAMED: bool = true;
+    // The handler's room for a message.
+    const MAX_MSG_LEN: usize = 64 * 1024;
+}
 
-impl Protocol for Marks {}
+umd_message! {
+    /// What to mark: a reply of `len` bytes, all zero but the one at `offset`.
+    struct MarkRequest {
+        offset: u32,
+        len: u32,
+    }
+}
+
+/// The seed's operation with a reply of any length; the handler rejects an `offset` not below
+/// `len` with `ERANGE`.
+struct Mark;
+
+impl Operation for Mark {
+    type Protocol = SampleOps;
+    const OP: u32 = 1;
+    type Request = MarkRequest;
+    type Reply = [u8];
+}
+
+/// Replies with the request's bytes in reverse order.
+struct Reverse;
+
+impl Operation for Reverse {
+    type Protocol = SampleOps;
+    const OP: u32 = 2;
+    type Request = [u8];
+    type Reply = [u8];
+}
 
 /// The sample driver: its handler is named `umd_rust_sample`.
 struct Sample;
 
 impl Driver for Sample {
-    type Protocol = Marks;
+    type Protocol = SampleOps;
     const NAME: &'static CStr = c_str!("umd_rust_sample");
     // No user space process, root included, can trace, signal or read it.
     const SEALED: bool = true;
@@ -47,23 +81,51 @@ impl Driver for Sample {
     }
 }
 
-/// Asks the handler to mark one byte of a 128 KiB reply: the byte at the offset requested.
-struct Mark;
-
-impl Operation for Mark {
-    type Protocol = Marks;
-    const OP: u32 = 0;
-    type Request = u32;
-    type Reply = [u8; REPLY_LEN];
+/// Whether `reply` is the correct answer to `request`: `len` bytes, only the one at `offset` set.
+fn is_reply_to(reply: &[u8], request: &MarkRequest) -> bool {
+    reply.len() == request.len as usize
+        && reply
+            .iter()
+            .enumerate()
+            .all(|(i, &b)| b == u8::from(i == request.offset as usize))
 }
 
-/// Whether `reply` is the correct answer to `offset`: only that byte, if in range, is set.
-fn is_reply_to(reply: &[u8], offset: u32) -> bool {
-    let offset = offset as usize;
-    reply
-        .iter()
-        .enumerate()
-        .all(|(i, &b)| b == u8::from(i == offset))
+/// Asks for and checks the marks, a reversal, and a request the handler rejects.
+fn exercise(umd: &UmdMgmt<Sample>) -> Result {
+    // Grows once to the protocol's maximum, uninitialised, and is reused.
+    let mut reply = KVec::new();
+
+    for (offset, len) in [(0, 1), (999, 1000), (65535, 65536)] {
+        let request = MarkRequest { offset, len };
+        umd.call_vec::<Mark>(&request, &mut reply)?;
+        if !is_reply_to(&reply, &request) {
+            pr_err!("mark {} of {}: wrong reply\n", offset, len);
+            return Err(EIO);
+        }
+        pr_info!("mark {} of {}: reply correct ({} bytes)\n", offset, len, reply.len());
+    }
+
+    let text = b"parsed in user space";
+    umd.call_vec::<Reverse>(&text[..], &mut reply)?;
+    if reply.len() != text.len() || !reply.iter().eq(text.iter().rev()) {
+        pr_err!("reverse: wrong reply\n");
+        return Err(EIO);
+    }
+    pr_info!("reverse of {} bytes: reply correct\n", text.len());
+
+    // The handler's verdict on a request it cannot answer: not a failure of the exchange.
+    let request = MarkRequest { offset: 10, len: 10 };
+    match umd.call_vec::<Mark>(&request, &mut reply) {
+        Err(CallError::Rejected(status)) if status == ERANGE => {
+            pr_info!("mark 10 of 10: handler status {} (ERANGE)\n", status.to_errno());
+        }
+        Err(e) => return Err(e.into()),
+        Ok(()) => {
+            pr_err!("mark 10 of 10: not rejected\n");
+            return Err(EIO);
+        }
+    }
+    Ok(())
 }
 
 struct RustUmdMgmt {
@@ -76,26 +138,13 @@ impl kernel::Module for RustUmdMgmt {
         let loaded = umd.load(HANDLER)?;
         pr_info!("handler blob loaded ({} bytes)\n", HANDLER.len());
 
-        let mut reply = KBox::<[u8; REPLY_LEN]>::init(kernel::init::zeroed(), GFP_KERNEL)?;
-        for offset in [0u32, 1, 131071, 131072] {
-            reply.fill(0xa5);
-            umd.send_recv::<Mark>(&offset, &mut reply)?;
-            if !is_reply_to(&*reply, offset) {
-                pr_err!("offset {}: wrong reply\n", offset);
-                return Err(EIO);
-            }
-            let what = if (offset as usize) < REPLY_LEN {
-                "byte set"
-            } else {
-                "all zero"
-            };
-            pr_info!("offset {}: reply correct ({})\n", offset, what);
-        }
+        exercise(&umd)?;
 
         let stats = umd.stats();
         pr_info!(
-            "{} requests, {} failed, {} handler starts, handler pid {}\n",
+            "{} requests, {} rejected, {} failed, {} handler starts, handler pid {}\n",
             stats.requests,
+            stats.rejections,
             stats.failures,
             stats.starts,
             stats.pid

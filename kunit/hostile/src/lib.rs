@@ -104,10 +104,18 @@ pub fn keyed_reply(key: u32, request: u32) -> u32 {
     request ^ key
 }
 
+/// The part of `name` after its last `_`, or all of it: what names a mode.
+pub fn name_suffix(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b'_') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
 impl Mode {
     /// The mode of a handler named `name`.
     pub fn from_name(name: &[u8]) -> Mode {
-        match umd_handler::name_suffix(name) {
+        match name_suffix(name) {
             b"hang" => Mode::Hang,
             b"exit" => Mode::Exit,
             b"crash" => Mode::Crash,
@@ -174,5 +182,13 @@ mod tests {
         ] {
             assert_eq!(Mode::from_name(name), Mode::Echo, "{name:?}");
         }
+    }
+
+    #[test]
+    fn the_suffix_is_what_follows_the_last_underscore() {
+        assert_eq!(name_suffix(b"umd_hostile_slow"), b"slow");
+        assert_eq!(name_suffix(b"slow"), b"slow");
+        assert_eq!(name_suffix(b"slow_"), b"");
+        assert_eq!(name_suffix(b""), b"");
     }
 }
