@@ -314,11 +314,24 @@ static void umd_mgmt_framed_extra_frames(struct kunit *test)
 {
 	struct framed *f = test->priv;
 	u32 req[2] = { 200, 0x1234 };
+	int next, left;
 	ssize_t ret;
-	int next;
 
 	reload(test);
 	expect_call(test, OP_TWO_FRAMES, 0, -EPROTO, false);
+
+	/*
+	 * The same with a first frame longer than the payload that comes in
+	 * one read with its header: the second is found after the first.
+	 */
+	reload(test);
+	memset(f->in, 7, 100);
+	ret = umd_mgmt_call(&f->mgmt, OP_TWO_FRAMES, f->in, 100, f->out, SZ_4K);
+	left = umd_mgmt_kunit_wait_gone(NAME, 2000);
+	next = echo(f, 100, 2);
+	KUNIT_EXPECT_EQ(test, ret, -EPROTO);
+	KUNIT_EXPECT_EQ(test, left, 0);
+	KUNIT_EXPECT_EQ(test, next, 0);
 
 	/*
 	 * A frame after the reply, before the next request: what a second
@@ -382,11 +395,14 @@ struct background_call {
 	ssize_t ret;
 };
 
+/* OP_SPLIT's pause between its five pieces, in the background call. */
+#define SPLIT_PAUSE_MS 400
+
 static int background_call_fn(void *data)
 {
 	struct background_call *c = data;
 	u8 req[4 + 4] = { 0 };
-	u32 pause = 300;
+	u32 pause = SPLIT_PAUSE_MS;
 
 	allow_signal(SIGKILL);
 	memcpy(req, &pause, sizeof(pause));
@@ -397,30 +413,35 @@ static int background_call_fn(void *data)
 }
 
 /*
- * A caller's signal while the reply comes in pieces: -EINTR at once, the
- * handler is kept, and the next call drops the late frame, after checking
- * it, and gets its own reply.
+ * A caller's signal @after_ms into a reply that comes in pieces: -EINTR at
+ * once, the handler is kept, and the next call drops the late frame, after
+ * checking it, and gets its own reply. Returns how much of the reply's
+ * header had come when the signal did.
  */
-static void umd_mgmt_framed_caller_signal(struct kunit *test)
+static size_t signal_caller(struct kunit *test, unsigned int after_ms)
 {
 	struct framed *f = test->priv;
 	struct background_call c = { .f = f };
 	struct task_struct *task;
+	size_t hdr_got;
 	bool owed;
 	pid_t pid;
 	int next;
 
+	/* The five pieces take longer than the suite's deadline. */
+	umd_mgmt_set_timeout(&f->mgmt, 3000);
 	pid = f->mgmt.stats.pid;
 	init_completion(&c.done);
 	task = kthread_run(background_call_fn, &c, "umd_kunit_caller");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	get_task_struct(task);
-	msleep(400);
+	msleep(after_ms);
 	send_sig(SIGKILL, task, 1);
 	wait_for_completion(&c.done);
 	kthread_stop(task);
 	put_task_struct(task);
 	owed = umd_reply_owed(&f->mgmt.info);
+	hdr_got = f->mgmt.info.reply_hdr_got;
 	next = echo(f, 50, 5);
 
 	KUNIT_EXPECT_EQ(test, c.ret, -EINTR);
@@ -428,6 +449,27 @@ static void umd_mgmt_framed_caller_signal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, next, 0);
 	KUNIT_EXPECT_EQ(test, f->mgmt.stats.pid, pid);
 	KUNIT_EXPECT_EQ(test, f->mgmt.failures, 0);
+	return hdr_got;
+}
+
+/* The signal between the second and third pieces, inside the header. */
+static void umd_mgmt_framed_caller_signal(struct kunit *test)
+{
+	size_t hdr_got = signal_caller(test, SPLIT_PAUSE_MS * 3 / 2);
+
+	KUNIT_EXPECT_GT(test, hdr_got, 0);
+	KUNIT_EXPECT_LT(test, hdr_got, sizeof(struct umd_mgmt_msg_hdr));
+}
+
+/*
+ * The signal between the fourth and fifth pieces: the header and part of
+ * the payload came in one read, and the rest is dropped by the next call.
+ */
+static void umd_mgmt_framed_caller_signal_payload(struct kunit *test)
+{
+	size_t hdr_got = signal_caller(test, SPLIT_PAUSE_MS * 7 / 2);
+
+	KUNIT_EXPECT_EQ(test, hdr_got, sizeof(struct umd_mgmt_msg_hdr));
 }
 
 /* A post_start that shakes hands in frames: "hello" must come back. */
@@ -536,6 +578,7 @@ static struct kunit_case umd_mgmt_framed_cases[] = {
 	KUNIT_CASE_SLOW(umd_mgmt_framed_extra_frames),
 	KUNIT_CASE(umd_mgmt_framed_caller_errors),
 	KUNIT_CASE(umd_mgmt_framed_caller_signal),
+	KUNIT_CASE(umd_mgmt_framed_caller_signal_payload),
 	KUNIT_CASE(umd_mgmt_framed_post_start),
 	{}
 };

@@ -26,8 +26,9 @@ pub const OP_WRONG_OP: u32 = 5;
 /// Echoes, with reserved field `k` of the reply set to 1, `k` the payload's
 /// `u32`: 0 `max_reply`, 1 `flags`, 2 `reserved`.
 pub const OP_RESERVED: u32 = 6;
-/// Echoes the rest of the payload after a `u32` of milliseconds, in four
-/// writes split inside the header, with a pause of that long between them.
+/// Echoes the rest of the payload after a `u32` of milliseconds, in five
+/// writes, three split inside the header and one inside the payload, with
+/// a pause of that long between them.
 pub const OP_SPLIT: u32 = 7;
 /// Writes a header announcing the payload's length, then nothing, and
 /// reads on until its input ends.
@@ -321,10 +322,15 @@ pub fn serve<H: Host>(
         let whole = &frame[..HDR_LEN + len];
         match req.op {
             OP_SPLIT => {
-                for (i, piece) in [&whole[..1], &whole[1..9], &whole[9..20], &whole[20..]]
-                    .into_iter()
-                    .enumerate()
-                {
+                let half = HDR_LEN + len / 2;
+                let pieces = [
+                    &whole[..1],
+                    &whole[1..9],
+                    &whole[9..20],
+                    &whole[20..half],
+                    &whole[half..],
+                ];
+                for (i, piece) in pieces.into_iter().enumerate() {
                     if i > 0 {
                         host.sleep_ms(arg);
                     }
@@ -486,14 +492,14 @@ mod tests {
     }
 
     #[test]
-    fn split_writes_a_whole_frame_in_four_pieces_with_pauses() {
+    fn split_writes_a_whole_frame_in_five_pieces_with_pauses() {
         let (r, p) = run(OP_SPLIT, &arg(100, b"hello"), false);
         assert_eq!(r, Ok(End::Closed));
         assert_eq!(
             p.writes.iter().map(Vec::len).collect::<Vec<_>>(),
-            [1, 8, 11, 12 + 5]
+            [1, 8, 11, 12 + 2, 3]
         );
-        assert_eq!(p.sleeps, [100, 100, 100]);
+        assert_eq!(p.sleeps, [100, 100, 100, 100]);
         let whole = p.writes.concat();
         assert_eq!((header(&whole).len, &whole[HDR_LEN..]), (5, &b"hello"[..]));
     }
