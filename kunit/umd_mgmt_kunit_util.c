@@ -167,7 +167,7 @@ int umd_mgmt_kunit_kill_all(const char *comm)
 /**
  * umd_mgmt_kunit_load - name a handler and load it
  * @mgmt: the handler's manager
- * @name: the handler's name, which picks the mode of either binary
+ * @name: the handler's name, which picks the hostile fixture's mode
  * @hostile: load the hostile fixture rather than the sample handler
  *
  * Return: what umd_mgmt_load() returned.

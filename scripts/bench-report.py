@@ -29,8 +29,8 @@ LABELS = {
     "framed_reply_128k": "C umd_mgmt_call(), 4-byte request, 128 KiB reply",
     "rust_framed_echo": "Rust UmdMgmt::call(), framed 4-byte echo (interleaved with the next)",
     "c_framed_echo_interleaved": "C umd_mgmt_call(), framed 4-byte echo, from the Rust module",
-    "rust_handler_cold_start": "Rust no_std handler: load to first reply",
-    "rust_handler_restart": "Rust no_std handler: restart after kill",
+    "rust_fixture_cold_start": "Rust no_std fixture (echo mode): load to first reply",
+    "rust_fixture_restart": "Rust no_std fixture (echo mode): restart after kill",
     "c_handler_cold_start": "C glibc static handler: load to first reply",
     "c_handler_restart": "C glibc static handler: restart after kill",
 }
@@ -116,8 +116,8 @@ def main():
         "Rust/C framed 4-byte echo (interleaved)": ratio(cases, "rust_framed_echo", "c_framed_echo_interleaved"),
         "framed 4 KiB reply / framed echo": ratio(cases, "framed_reply_4k", "framed_echo"),
         "framed 128 KiB reply / framed echo": ratio(cases, "framed_reply_128k", "framed_echo"),
-        "C/Rust handler, load to first reply": ratio(cases, "c_handler_cold_start", "rust_handler_cold_start"),
-        "C/Rust handler, restart": ratio(cases, "c_handler_restart", "rust_handler_restart"),
+        "C/Rust handler, load to first reply": ratio(cases, "c_handler_cold_start", "rust_fixture_cold_start"),
+        "C/Rust handler, restart": ratio(cases, "c_handler_restart", "rust_fixture_restart"),
     }
     print("\nratios of p50 latency:")
     for name, value in ratios.items():

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Build script of every binary that runs on `umd_rt` (the sample handler and
-//! the hostile test handler): link it as a static executable with no C
+//! Build script of every binary that runs on `umd_rt` (the sample handlers
+//! and the hostile test handler): link it as a static executable with no C
 //! runtime and no libc, and make sure its code is for a fixed address.
 
 fn main() {

@@ -137,6 +137,7 @@ pub fn read_request<C: Channel>(
     chan: &mut C,
     buf: &mut [u8],
 ) -> Result<Option<Header>, RequestError> {
+    debug_assert!(buf.len() >= HDR_LEN, "no room for a header");
     let mut got = 0;
     while got < HDR_LEN {
         match chan.read(&mut buf[got..])? {

@@ -10,8 +10,9 @@
  * stdin holds without taking bytes of the next request. A message is a
  * struct umd_mgmt_msg_hdr followed directly by hdr.len bytes of payload;
  * every field is in the handler's native byte order. The kernel writes a
- * request's header and payload with one write; a handler that does the
- * same with a small reply lets the kernel take it with one read.
+ * request's header and payload with one write when its stdin has room for
+ * both; a handler that does the same with a small reply lets the kernel
+ * take it with one read.
  */
 #ifndef _UAPI_LINUX_USERMODE_DRIVER_MGMT_H
 #define _UAPI_LINUX_USERMODE_DRIVER_MGMT_H

@@ -412,7 +412,7 @@ static int __init umd_bench_init(void)
 
 	err = bench_round_trips() ?:
 	      bench_framed() ?:
-	      bench_start("rust_handler", umd_bench_fixture_start,
+	      bench_start("rust_fixture", umd_bench_fixture_start,
 			  umd_bench_fixture_end) ?:
 	      bench_start("c_handler", umd_bench_c_handler_start,
 			  umd_bench_c_handler_end);

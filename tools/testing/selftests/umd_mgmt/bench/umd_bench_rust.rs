@@ -100,13 +100,13 @@ fn bench_interleaved(
         b(i)?;
     }
     for round in 0..ROUNDS {
-        for a_first in [round % 2 == 0, round % 2 != 0] {
+        for is_a in [round % 2 == 0, round % 2 != 0] {
             for i in 0..BATCH {
                 let k = (round * BATCH + i) as u32;
                 let t0 = Ktime::ktime_get();
-                if a_first { a(k) } else { b(k) }?;
+                if is_a { a(k) } else { b(k) }?;
                 let ns = (Ktime::ktime_get() - t0).to_ns() as u64;
-                let (list, total) = if a_first {
+                let (list, total) = if is_a {
                     (&mut ns_a, &mut total_a)
                 } else {
                     (&mut ns_b, &mut total_b)
