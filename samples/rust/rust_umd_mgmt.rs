@@ -102,7 +102,12 @@ fn exercise(umd: &UmdMgmt<Sample>) -> Result {
             pr_err!("mark {} of {}: wrong reply\n", offset, len);
             return Err(EIO);
         }
-        pr_info!("mark {} of {}: reply correct ({} bytes)\n", offset, len, reply.len());
+        pr_info!(
+            "mark {} of {}: reply correct ({} bytes)\n",
+            offset,
+            len,
+            reply.len()
+        );
     }
 
     let text = b"parsed in user space";
@@ -114,10 +119,16 @@ fn exercise(umd: &UmdMgmt<Sample>) -> Result {
     pr_info!("reverse of {} bytes: reply correct\n", text.len());
 
     // The handler's verdict on a request it cannot answer: not a failure of the exchange.
-    let request = MarkRequest { offset: 10, len: 10 };
+    let request = MarkRequest {
+        offset: 10,
+        len: 10,
+    };
     match umd.call_vec::<Mark>(&request, &mut reply) {
         Err(CallError::Rejected(status)) if status == ERANGE => {
-            pr_info!("mark 10 of 10: handler status {} (ERANGE)\n", status.to_errno());
+            pr_info!(
+                "mark 10 of 10: handler status {} (ERANGE)\n",
+                status.to_errno()
+            );
         }
         Err(e) => return Err(e.into()),
         Ok(()) => {

@@ -191,9 +191,11 @@ fn framed_rust_vs_c() -> Result {
     let framed = Arc::pin_init(new_umd_mgmt!(FramedDriver), GFP_KERNEL)?;
     let _loaded = framed.load(FIXTURE)?;
     bench_interleaved(
-        ("rust_framed_echo", |i| match framed.call::<FramedEcho>(&i)? {
-            reply if reply == i => Ok(()),
-            _ => Err(EIO),
+        ("rust_framed_echo", |i| {
+            match framed.call::<FramedEcho>(&i)? {
+                reply if reply == i => Ok(()),
+                _ => Err(EIO),
+            }
         }),
         ("c_framed_echo_interleaved", |i| {
             // SAFETY: `umd_bench` defines the function with this signature, and keeps its driver
