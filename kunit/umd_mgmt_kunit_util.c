@@ -4,6 +4,7 @@
  * handler processes from outside the library.
  */
 #include <linux/completion.h>
+#include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
@@ -133,6 +134,32 @@ int umd_mgmt_kunit_kill_nr(pid_t nr)
 	err = umd_mgmt_kunit_kill(pid);
 	put_pid(pid);
 	return err;
+}
+
+/**
+ * umd_mgmt_kunit_ids - the user and group a process runs as
+ * @nr: process id in the current pid namespace
+ * @uid: set to its real uid, in the initial user namespace
+ * @gid: set to its real gid, in the initial user namespace
+ *
+ * Return: 0, or -ESRCH if there is no such process.
+ */
+int umd_mgmt_kunit_ids(pid_t nr, u32 *uid, u32 *gid)
+{
+	struct pid *pid = find_get_pid(nr);
+	struct task_struct *task;
+	const struct cred *cred;
+
+	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	put_pid(pid);
+	if (!task)
+		return -ESRCH;
+	cred = get_task_cred(task);
+	put_task_struct(task);
+	*uid = from_kuid(&init_user_ns, cred->uid);
+	*gid = from_kgid(&init_user_ns, cred->gid);
+	put_cred(cred);
+	return 0;
 }
 
 /**

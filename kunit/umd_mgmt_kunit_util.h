@@ -15,6 +15,7 @@ bool umd_mgmt_kunit_wait_released(struct file *file, unsigned int ms);
 bool umd_mgmt_kunit_exited(struct pid *pid);
 int umd_mgmt_kunit_kill(struct pid *pid);
 int umd_mgmt_kunit_kill_nr(pid_t nr);
+int umd_mgmt_kunit_ids(pid_t nr, u32 *uid, u32 *gid);
 int umd_mgmt_kunit_kill_all(const char *comm);
 int umd_mgmt_kunit_load(struct umd_mgmt *mgmt, const char *name, bool hostile);
 struct task_struct *umd_mgmt_kunit_task(struct umd_mgmt *mgmt);

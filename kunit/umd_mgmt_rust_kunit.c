@@ -34,6 +34,7 @@ UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_sizes)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed_errors)
 UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_framed_post_start)
+UMD_MGMT_RUST_CASE(umd_mgmt_rust_test_confinement)
 
 static struct kunit_case umd_mgmt_rust_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_rust_test_replies_case),
@@ -50,6 +51,7 @@ static struct kunit_case umd_mgmt_rust_test_cases[] = {
 	KUNIT_CASE(umd_mgmt_rust_test_framed_case),
 	KUNIT_CASE(umd_mgmt_rust_test_framed_errors_case),
 	KUNIT_CASE(umd_mgmt_rust_test_framed_post_start_case),
+	KUNIT_CASE(umd_mgmt_rust_test_confinement_case),
 	{}
 };
 

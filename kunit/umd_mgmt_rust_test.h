@@ -21,5 +21,6 @@ int umd_mgmt_rust_test_sizes(const char **what);
 int umd_mgmt_rust_test_framed(const char **what);
 int umd_mgmt_rust_test_framed_errors(const char **what);
 int umd_mgmt_rust_test_framed_post_start(const char **what);
+int umd_mgmt_rust_test_confinement(const char **what);
 
 #endif /* _UMD_MGMT_RUST_TEST_H */

@@ -8,6 +8,7 @@
 //! before KUnit hears of the failure; the runner then checks that no handler is left.
 
 use core::{
+    num::NonZeroU32,
     sync::atomic::{AtomicI32, AtomicU32, Ordering::Relaxed},
     time::Duration,
 };
@@ -17,7 +18,9 @@ use kernel::{
     prelude::*,
     sync::Arc,
     time::Ktime,
-    umd_mgmt::{new_umd_mgmt, CallError, Driver, Handler, Operation, Protocol, UmdMgmt},
+    umd_mgmt::{
+        new_umd_mgmt, CallError, Confinement, Driver, Handler, Operation, Protocol, UmdMgmt,
+    },
 };
 
 static HANDLER: &[u8] = include_bytes!("umd_mgmt_handler");
@@ -29,6 +32,7 @@ const __LOG_PREFIX: &[u8] = b"umd_mgmt_rust_test\0";
 
 extern "C" {
     fn umd_mgmt_kunit_kill_nr(nr: c_int) -> c_int;
+    fn umd_mgmt_kunit_ids(nr: c_int, uid: *mut u32, gid: *mut u32) -> c_int;
     fn umd_mgmt_kunit_kill_all(comm: *const c_char) -> c_int;
     fn umd_mgmt_kunit_processes(comm: *const c_char) -> c_int;
     fn umd_mgmt_kunit_parallel(
@@ -74,7 +78,7 @@ macro_rules! ok {
 }
 
 /// The names of every handler the cases start, to find what a failed case left.
-const NAMES: [&CStr; 8] = [
+const NAMES: [&CStr; 12] = [
     Sample::NAME,
     EchoDriver::NAME,
     Keyed::NAME,
@@ -83,11 +87,25 @@ const NAMES: [&CStr; 8] = [
     SizedDriver::NAME,
     FramedDriver::NAME,
     FramedHandshake::NAME,
+    OwnIds::NAME,
+    Syscalls::<true>::NAME,
+    Syscalls::<false>::NAME,
+    Root::NAME,
 ];
 
 fn processes(name: &CStr) -> i32 {
     // SAFETY: `name` is NUL-terminated; the helper only reads it.
     unsafe { umd_mgmt_kunit_processes(name.as_char_ptr()) }
+}
+
+/// The real uid and gid of process `pid`, in the initial user namespace.
+fn ids(pid: i32) -> Option<(u32, u32)> {
+    let (mut uid, mut gid) = (0, 0);
+    // SAFETY: The helper takes a plain process id and writes to the two `u32`s only.
+    match unsafe { umd_mgmt_kunit_ids(pid, &mut uid, &mut gid) } {
+        0 => Some((uid, gid)),
+        _ => None,
+    }
 }
 
 /// SIGKILLs process `pid`, as user space would, and waits until it has exited.
@@ -157,6 +175,7 @@ cases!(
     umd_mgmt_rust_test_framed,
     umd_mgmt_rust_test_framed_errors,
     umd_mgmt_rust_test_framed_post_start,
+    umd_mgmt_rust_test_confinement,
 );
 
 /// The sample handler's protocol: a `u32` offset in, 128 KiB out with that byte set to 1.
@@ -229,6 +248,44 @@ struct EchoDriver;
 impl Driver for EchoDriver {
     type Protocol = Words;
     const NAME: &'static CStr = c_str!("umd_rust_echo");
+}
+
+/// The fixture echoing as a user and group of its own.
+struct OwnIds;
+
+impl Driver for OwnIds {
+    type Protocol = Words;
+    const NAME: &'static CStr = c_str!("umd_rust_ids");
+    const UID: Option<NonZeroU32> = NonZeroU32::new(4242);
+    const GID: Option<NonZeroU32> = NonZeroU32::new(4243);
+}
+
+/// The fixture in `syscall` mode, which calls `getpid` before each echo; strict mode kills it
+/// for that unless `FILTERED` is false.
+struct Syscalls<const FILTERED: bool>;
+
+impl<const FILTERED: bool> Driver for Syscalls<FILTERED> {
+    type Protocol = Words;
+    const NAME: &'static CStr = if FILTERED {
+        c_str!("umd_rust_syscall")
+    } else {
+        c_str!("umd_rust_any_syscall")
+    };
+    const CONFINEMENT: Confinement = if FILTERED {
+        Confinement::Strict
+    } else {
+        Confinement::NoSyscallFilter
+    };
+}
+
+/// The fixture echoing unconfined: its ids do not apply.
+struct Root;
+
+impl Driver for Root {
+    type Protocol = Words;
+    const NAME: &'static CStr = c_str!("umd_rust_root");
+    const UID: Option<NonZeroU32> = NonZeroU32::new(4242);
+    const CONFINEMENT: Confinement = Confinement::Unconfined;
 }
 
 /// The fixture in `keyed` mode; `post_start` sends `key` and counts the handshakes.
@@ -646,8 +703,8 @@ mod cases {
         // (timeout, at least, less than) in ms; the stop may add up to a second.
         for (timeout, min, max) in [
             (Some(Duration::from_millis(200)), 200, 1500),
-            // Zero is not "no deadline": it rounds up to 1 ms.
-            (Some(Duration::ZERO), 0, 1500),
+            // Zero is not "no deadline": it rounds up to 1 ms, well below the 200 ms before.
+            (Some(Duration::ZERO), 0, 190),
             // The default, 5 s.
             (None, 5000, 6500),
         ] {
@@ -877,6 +934,50 @@ mod cases {
         // The handshakes are not requests, and their rejection is no failure.
         ensure!(stats.starts == 2 && stats.requests == 2);
         ensure!(stats.failures == 0 && stats.rejections == 0);
+        Ok(())
+    }
+
+    /// Starts `driver` from the fixture, echoes once, and returns the echo's result and the ids
+    /// the handler ran as.
+    fn echo_as<D: Driver<Protocol = Words>>(
+        driver: D,
+    ) -> core::result::Result<(Result, Option<(u32, u32)>, u64), Failure> {
+        let umd = new(driver)?;
+        let _loaded = ok!(umd.load(HOSTILE));
+        let pid = umd.stats().pid;
+        let ids = ids(pid);
+        let mut reply = 0;
+        let result = umd.send_recv::<Word>(&7, &mut reply).and_then(|()| {
+            if reply == 7 {
+                Ok(())
+            } else {
+                Err(EIO)
+            }
+        });
+        Ok((result, ids, umd.stats().failures))
+    }
+
+    /// `Driver::UID`, `Driver::GID` and `Driver::CONFINEMENT` reach the handler.
+    pub(super) fn umd_mgmt_rust_test_confinement() -> CaseResult {
+        let default = echo_as(EchoDriver)?;
+        let own = echo_as(OwnIds)?;
+        let root = echo_as(Root)?;
+        let strict = echo_as(Syscalls::<true>)?;
+        let any = echo_as(Syscalls::<false>)?;
+        pr_info!(
+            "ids: default {:?}, own {:?}, unconfined {:?}; getpid: strict {:?}, unfiltered {:?}\n",
+            default.1,
+            own.1,
+            root.1,
+            strict.0,
+            any.0
+        );
+        ensure!(default.0.is_ok() && default.1 == Some((65534, 65534)));
+        ensure!(own.0.is_ok() && own.1 == Some((4242, 4243)));
+        ensure!(root.0.is_ok() && root.1 == Some((0, 0)));
+        // Strict mode kills the handler at its first other system call: a failure.
+        ensure!(strict.0.is_err() && strict.2 == 1);
+        ensure!(any.0.is_ok() && any.2 == 0);
         Ok(())
     }
 }

@@ -28,9 +28,10 @@
 //! most a second. A request that starts a handler also takes the start and each exchange of
 //! [`Driver::post_start`], which has a deadline of its own. After 5 failed starts or requests in a
 //! row, each within 10 seconds of the first, requests fail at once with [`EHOSTDOWN`] for a
-//! second; a success resets the count. The kernel confines the handler before its exec: uid and
-//! gid 65534, no groups, no capabilities, `no_new_privs`, chrooted to its own read-only tmpfs,
-//! no process or file of its own, and seccomp's strict mode (see
+//! second; a success resets the count. The kernel confines the handler before its exec: the uid
+//! and gid of [`Driver::UID`] and [`Driver::GID`] (65534 unless they say otherwise), no groups, no
+//! capabilities, `no_new_privs`, chrooted to its own read-only tmpfs, no process or file of its
+//! own, and seccomp's strict mode, as [`Driver::CONFINEMENT`] allows (see
 //! `Documentation/driver-api/umd_mgmt.rst`).
 //!
 //! Unlike the C API, this one has no UMD Loader module: a Rust module cannot export the symbol a
@@ -174,6 +175,7 @@ use core::{
     convert::Infallible,
     marker::PhantomData,
     mem::{size_of, size_of_val, MaybeUninit},
+    num::NonZeroU32,
     ptr,
     time::Duration,
 };
@@ -205,6 +207,20 @@ const fn max_msg_len<P: Protocol>() -> usize {
     }
 }
 
+/// How much a handler is confined beyond the user and group it runs as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confinement {
+    /// An unprivileged process in seccomp's strict mode, which allows `read`, `write`, `_exit`
+    /// and `sigreturn` only: what a `no_std` handler needs. The default.
+    Strict,
+    /// An unprivileged process that may make any system call (`UMD_MGMT_NO_SYSCALL_FILTER`), for
+    /// a handler whose runtime, such as a libc's start-up, needs more than strict mode allows.
+    NoSyscallFilter,
+    /// No confinement at all (`UMD_MGMT_UNCONFINED`): root with every capability. [`Driver::UID`]
+    /// and [`Driver::GID`] do not apply.
+    Unconfined,
+}
+
 /// A user mode driver: its handler's name, the protocol it speaks and what to do after each start
 /// of the handler.
 ///
@@ -224,6 +240,19 @@ pub trait Driver: Send + Sync + Sized + 'static {
     /// kernel without the `umd_seal` LSM enabled, starting a sealed handler fails with
     /// `EOPNOTSUPP`. The default is `false`.
     const SEALED: bool = false;
+
+    /// The user the handler runs as, in the initial user namespace. Give each driver a user of
+    /// its own: a process of the same user may signal an unsealed handler and read its memory.
+    /// `None`, the default, is 65534, the user `nobody`; root cannot be chosen.
+    const UID: Option<NonZeroU32> = None;
+
+    /// The group the handler runs as, in the initial user namespace; `None`, the default, is
+    /// 65534.
+    const GID: Option<NonZeroU32> = None;
+
+    /// How much the handler is confined beyond its user and group. The default is
+    /// [`Confinement::Strict`].
+    const CONFINEMENT: Confinement = Confinement::Strict;
 
     /// Called after each start of the handler, before any request reaches it, with the driver's
     /// lock held. It may talk to the handler through `handler`, for example to send it a key or
@@ -602,7 +631,8 @@ unsafe fn assume_whole<T: FromBytes>(reply: MaybeUninit<T>, len: usize) -> Resul
 /// # Invariants
 ///
 /// `mgmt` is an initialised `struct umd_mgmt`: zeroed, with `D::NAME` as its driver name,
-/// `UMD_MGMT_SEALED` in its flags if `D::SEALED`, `UMD_MGMT_FRAMED` and
+/// `UMD_MGMT_SEALED` in its flags if `D::SEALED`, the flag of `D::CONFINEMENT`, the ids of
+/// `D::UID` and `D::GID` where they are `Some`, `UMD_MGMT_FRAMED` and
 /// `D::Protocol::MAX_MSG_LEN` if the protocol is framed, its lock initialised, and
 /// `post_start_callback::<D>` as its `post_start`. It is pinned, and C is only ever handed it
 /// through `UmdMgmt::as_raw`, with the provenance of the whole `UmdMgmt<D>`.
@@ -701,6 +731,12 @@ impl<D: Driver> UmdMgmt<D> {
     ) -> impl PinInit<Self, Error> {
         let framed = <D::Protocol as Protocol>::FRAMED;
         let sealed = D::SEALED;
+        let confinement = match D::CONFINEMENT {
+            Confinement::Strict => 0,
+            Confinement::NoSyscallFilter => bindings::UMD_MGMT_NO_SYSCALL_FILTER,
+            Confinement::Unconfined => bindings::UMD_MGMT_UNCONFINED,
+        };
+        let (uid, gid) = (D::UID, D::GID);
         let init_mgmt = move |slot: *mut Opaque<bindings::umd_mgmt>| {
             let slot = Opaque::raw_get(slot);
             // SAFETY: `slot` is valid for writes. All zeroes is a valid `struct umd_mgmt` (null
@@ -711,6 +747,13 @@ impl<D: Driver> UmdMgmt<D> {
                 (*slot).info.driver_name = D::NAME.as_char_ptr();
                 if sealed {
                     (*slot).flags |= bindings::UMD_MGMT_SEALED;
+                }
+                (*slot).flags |= confinement;
+                if let Some(uid) = uid {
+                    (*slot).uid = bindings::kuid_t { val: uid.get() };
+                }
+                if let Some(gid) = gid {
+                    (*slot).gid = bindings::kgid_t { val: gid.get() };
                 }
                 if framed {
                     (*slot).flags |= bindings::UMD_MGMT_FRAMED;
@@ -728,7 +771,7 @@ impl<D: Driver> UmdMgmt<D> {
         // SAFETY: The closure initialises all of the `Opaque` at `slot` (which would allow less)
         // and never fails; `slot` is pinned, so the mutex it initialises never moves.
         let mgmt = unsafe { init::pin_init_from_closure(init_mgmt) };
-        // INVARIANT: zeroed, name, flags, maximum, callback and lock set as the invariant
+        // INVARIANT: zeroed, name, flags, ids, maximum, callback and lock set as the invariant
         // requires.
         try_pin_init!(Self {
             mgmt <- mgmt,
