@@ -150,7 +150,7 @@ pub fn serve<C: Channel>(chan: &mut C, reply: &mut [u8; REPLY_LEN]) -> Result<()
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn fake_read(fd: usize, buf: &mut [u8]) -> isize {
@@ -186,17 +186,17 @@ mod tests {
 
     /// An in-memory channel that hands out at most `chunk` bytes per call,
     /// as a pipe may.
-    struct Pipe {
+    pub(crate) struct Pipe {
         input: Vec<u8>,
         pos: usize,
-        output: Vec<u8>,
+        pub(crate) output: Vec<u8>,
         chunk: usize,
         read_error: Option<Error>,
         write_result: Option<Result<usize, Error>>,
     }
 
     impl Pipe {
-        fn new(input: Vec<u8>, chunk: usize) -> Self {
+        pub(crate) fn new(input: Vec<u8>, chunk: usize) -> Self {
             Pipe {
                 input,
                 pos: 0,

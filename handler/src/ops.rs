@@ -59,7 +59,7 @@ fn reverse(request: &[u8], reply: &mut [u8]) -> OpResult {
 mod tests {
     use super::*;
     use crate::frame::{self, HDR_LEN};
-    use crate::{Channel, Error};
+    use crate::tests::Pipe;
 
     fn hdr(op: u32) -> Header {
         Header {
@@ -134,28 +134,6 @@ mod tests {
         }
     }
 
-    /// A channel that hands out `input` in one-byte reads and records what
-    /// is written.
-    struct Pipe {
-        input: Vec<u8>,
-        output: Vec<u8>,
-    }
-
-    impl Channel for Pipe {
-        fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-            if self.input.is_empty() || buf.is_empty() {
-                return Ok(0);
-            }
-            buf[0] = self.input.remove(0);
-            Ok(1)
-        }
-
-        fn write(&mut self, buf: &[u8]) -> Result<usize, Error> {
-            self.output.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-    }
-
     #[test]
     fn served_in_frames_a_rejection_keeps_the_handler_serving() {
         let mut input = Vec::new();
@@ -174,10 +152,8 @@ mod tests {
             input.extend_from_slice(&request.to_bytes());
             input.extend_from_slice(payload);
         }
-        let mut pipe = Pipe {
-            input,
-            output: Vec::new(),
-        };
+        // One byte per read, as a pipe may.
+        let mut pipe = Pipe::new(input, 1);
         let (mut request, mut reply) = (
             vec![0; HDR_LEN + MAX_MSG_LEN],
             vec![0; HDR_LEN + MAX_MSG_LEN],
